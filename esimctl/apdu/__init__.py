@@ -1,0 +1,1 @@
+"""Command and response APDUs, status words, and the link that sends them."""

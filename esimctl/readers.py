@@ -1,0 +1,58 @@
+"""Turns a reader choice (`--reader`, ESIMCTL_READER) into an open transport, and opens a
+ready-to-use eUICC on it: the library's entry point.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from esimctl.apdu.link import MSS_DEFAULT, TraceFn
+from esimctl.errors import NoReaderError
+from esimctl.euicc import Euicc
+from esimctl.session import Session
+from esimctl.transport.base import Transport
+
+ENV_READER = "ESIMCTL_READER"
+
+
+def reader_choice(reader: str | None) -> str | None:
+    return reader if reader else os.environ.get(ENV_READER) or None
+
+
+def open_transport(reader: str | None, *, notice: TraceFn | None = None) -> Transport:
+    """`sim` or `sim:CARDFILE`: a simulated card in this process. An index or a name substring:
+    that PC/SC reader. Nothing: the only PC/SC reader with a card, else the built-in simulated
+    card (with a notice, so nobody mistakes it for hardware)."""
+    choice = reader_choice(reader)
+    if choice is not None and (choice == "sim" or choice.startswith("sim:")):
+        from esimctl.transport.simulated import SimTransport
+
+        card_file = choice[4:] or None
+        return SimTransport.open(Path(card_file) if card_file else None)
+    from esimctl.transport import pcsc
+
+    if choice is not None:
+        return pcsc.PcscTransport.open(choice)
+    try:
+        return pcsc.PcscTransport.open(None)
+    except NoReaderError as exc:
+        from esimctl.transport.simulated import SimTransport
+
+        if notice:
+            notice(f"note: {exc.message}; using the built-in simulated card (--reader sim)")
+        return SimTransport.open(None)
+
+
+@contextlib.contextmanager
+def open_euicc(reader: str | None = None, *, isdr_aid: bytes | None = None, mss: int = MSS_DEFAULT,
+               trace: TraceFn | None = None) -> Iterator[Euicc]:
+    """Opens a session with the ISD-R of the chosen card; closes channel and reader on exit."""
+    transport = open_transport(reader, notice=trace)
+    try:
+        with Session(transport, isdr_aid=isdr_aid, mss=mss, trace=trace) as session:
+            yield Euicc(session)
+    finally:
+        transport.close()

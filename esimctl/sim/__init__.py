@@ -1,0 +1,1 @@
+"""A simulated eUICC that behaves like a real card, for users without hardware and for CI."""

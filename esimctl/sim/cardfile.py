@@ -1,0 +1,310 @@
+"""Card files: YAML that describes a simulated eUICC. A state file is a card file too.
+
+Loading validates every field and reports `file: field: problem`, so a broken file never turns
+into a traceback or a half-built card.
+"""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from esimctl.codec.bcd import encode_eid, encode_iccid, encode_plmn
+from esimctl.codec.tlv import CodecError
+from esimctl.es10.enums import (
+    PPR_IDS,
+    RSP_CAPABILITY,
+    UICC_CAPABILITY,
+    EuiccCategory,
+    ProfileClass,
+    ProfileState,
+)
+from esimctl.errors import DataError
+from esimctl.sim.model import (
+    CardState,
+    EuiccInfo,
+    NotificationConfig,
+    PendingNotification,
+    RatRule,
+    SimProfile,
+)
+
+EVENT_NAMES = {"install": "notificationInstall", "enable": "notificationEnable",
+               "disable": "notificationDisable", "delete": "notificationDelete"}
+EVENT_SHORT = {v: k for k, v in EVENT_NAMES.items()}
+
+
+class CardFileError(DataError):
+    code = "card-file"
+
+
+class _Fields:
+    """Reads one mapping of a card file, naming the file and field in every error."""
+
+    def __init__(self, source: str, path: str, data: Any, allowed: set[str]) -> None:
+        self.source, self.path = source, path
+        if not isinstance(data, dict):
+            self.fail(path, f"expected a mapping, got {type(data).__name__}")
+        unknown = sorted(set(map(str, data)) - allowed)
+        if unknown:
+            self.fail(f"{path}.{unknown[0]}" if path else unknown[0],
+                      f"unknown key (allowed: {', '.join(sorted(allowed))})")
+        self.data: dict[str, Any] = data
+
+    def fail(self, field: str, problem: str) -> None:
+        raise CardFileError(f"{self.source}: {field}: {problem}",
+                            hint="fix the card file, or run `esimctl sim reset` to restore a state file")
+
+    def where(self, key: str) -> str:
+        return f"{self.path}.{key}" if self.path else key
+
+    def get(self, key: str, kind: type | tuple[type, ...], default: Any = None, required: bool = False) -> Any:
+        if key not in self.data or self.data[key] is None:
+            if required:
+                self.fail(self.where(key), "missing")
+            return default
+        value = self.data[key]
+        if kind is str and isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(value)  # YAML reads unquoted digits as numbers
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            self.fail(self.where(key), f"expected {getattr(kind, '__name__', kind)}, got {value!r}")
+        return value
+
+    def hex(self, key: str, required: bool = False, length: int | None = None) -> bytes | None:
+        text = self.get(key, str, required=required)
+        if text is None:
+            return None
+        try:
+            raw = bytes.fromhex(text)
+        except ValueError:
+            self.fail(self.where(key), f"{text!r} is not hex")
+        if length is not None and len(raw) != length:
+            self.fail(self.where(key), f"expected {length} bytes, got {len(raw)}")
+        return raw
+
+    def names(self, key: str, allowed: tuple[str, ...] | dict[str, str]) -> frozenset[str]:
+        values = self.get(key, list, default=[])
+        out = set()
+        for v in values:
+            name = allowed.get(v, v) if isinstance(allowed, dict) else v
+            valid = allowed.values() if isinstance(allowed, dict) else allowed
+            if name not in valid:
+                self.fail(self.where(key), f"{v!r} is not one of {', '.join(allowed)}")
+            out.add(name)
+        return frozenset(out)
+
+    def enum(self, key: str, enum: Any, default: Any) -> Any:
+        text = self.get(key, str)
+        if text is None:
+            return default
+        try:
+            return enum[text]
+        except KeyError:
+            self.fail(self.where(key), f"{text!r} is not one of {', '.join(e.name for e in enum)}")
+        return default
+
+    def sub(self, key: str, allowed: set[str], index: int | None = None, data: Any = None) -> _Fields:
+        path = self.where(key) + (f"[{index}]" if index is not None else "")
+        return _Fields(self.source, path, self.data.get(key) if data is None else data, allowed)
+
+    def check(self, key: str, fn: Any, value: Any) -> None:
+        try:
+            fn(value)
+        except CodecError as exc:
+            self.fail(self.where(key), exc.message)
+
+
+_PROFILE_KEYS = {"iccid", "isdp_aid", "state", "nickname", "provider", "name", "class", "owner", "pprs",
+                 "icon", "notifications", "preloaded"}
+_INFO_KEYS = {"profile_version", "svn", "firmware", "installed_applications", "free_nvm", "free_vm",
+              "uicc_capability", "rsp_capability", "ts102241_version", "globalplatform_version",
+              "ci_pkids_verification", "ci_pkids_signing", "category", "forbidden_pprs", "pp_version",
+              "sas_accreditation", "platform_label", "discovery_base_url"}
+_TOP_KEYS = {"eid", "euicc_info", "default_dp_address", "root_ds_address", "rat", "profiles",
+             "notifications", "next_seq_number", "active_iccid", "description"}
+
+
+def _profile(top: _Fields, i: int, data: Any) -> SimProfile:
+    f = top.sub("profiles", _PROFILE_KEYS, i, data)
+    iccid = f.get("iccid", str, required=True)
+    f.check("iccid", encode_iccid, iccid)
+    owner = f.sub("owner", {"mcc_mnc", "gid1", "gid2"}, data=f.data["owner"]) if f.data.get("owner") else None
+    mcc_mnc = owner.get("mcc_mnc", str, required=True) if owner else None
+    if owner:
+        owner.check("mcc_mnc", encode_plmn, mcc_mnc)
+    icon_type, icon = None, None
+    if f.data.get("icon"):
+        icon_f = f.sub("icon", {"type", "base64"}, data=f.data["icon"])
+        icon_type = {"jpg": 0, "png": 1}.get(icon_f.get("type", str, required=True))
+        if icon_type is None:
+            icon_f.fail(icon_f.where("type"), "expected jpg or png")
+        try:
+            icon = base64.b64decode(icon_f.get("base64", str, required=True), validate=True)
+        except ValueError:
+            icon_f.fail(icon_f.where("base64"), "not valid base64")
+    configs = []
+    for j, item in enumerate(f.get("notifications", list, default=[])):
+        n = f.sub("notifications", {"events", "address"}, j, item)
+        configs.append(NotificationConfig(n.names("events", EVENT_NAMES), n.get("address", str, required=True)))
+    nickname = f.get("nickname", str)
+    if nickname is not None and len(nickname.encode()) > 64:
+        f.fail(f.where("nickname"), "longer than 64 bytes (SGP.22 limit)")
+    return SimProfile(
+        iccid=iccid.upper().rstrip("F"),
+        isdp_aid=f.hex("isdp_aid", required=True) or b"",
+        state=f.enum("state", ProfileState, ProfileState.disabled),
+        nickname=nickname,
+        provider=f.get("provider", str),
+        name=f.get("name", str),
+        profile_class=f.enum("class", ProfileClass, ProfileClass.operational),
+        owner_mcc_mnc=mcc_mnc,
+        owner_gid1=owner.hex("gid1") if owner else None,
+        owner_gid2=owner.hex("gid2") if owner else None,
+        pprs=f.names("pprs", PPR_IDS),
+        icon_type=icon_type,
+        icon=icon,
+        notification_config=configs,
+        preloaded=f.get("preloaded", bool, default=False),
+    )
+
+
+def _info(top: _Fields) -> EuiccInfo:
+    f = top.sub("euicc_info", _INFO_KEYS, data=top.data.get("euicc_info") or {})
+    category = f.enum("category", EuiccCategory, None)
+    return EuiccInfo(
+        profile_version=f.get("profile_version", str, "2.3.1"),
+        svn=f.get("svn", str, "2.3.0"),
+        firmware=f.get("firmware", str, "1.0.0"),
+        installed_applications=f.get("installed_applications", int, 0),
+        free_nvm=f.get("free_nvm", int, 0),
+        free_vm=f.get("free_vm", int, 0),
+        uicc_capability=f.names("uicc_capability", UICC_CAPABILITY),
+        rsp_capability=f.names("rsp_capability", RSP_CAPABILITY),
+        ts102241_version=f.get("ts102241_version", str),
+        globalplatform_version=f.get("globalplatform_version", str),
+        ci_pkids_verification=[bytes.fromhex(x) for x in f.get("ci_pkids_verification", list, [])],
+        ci_pkids_signing=[bytes.fromhex(x) for x in f.get("ci_pkids_signing", list, [])],
+        category=int(category) if category is not None else None,
+        forbidden_pprs=f.names("forbidden_pprs", PPR_IDS),
+        pp_version=f.get("pp_version", str, "1.0.0"),
+        sas_accreditation=f.get("sas_accreditation", str, ""),
+        platform_label=f.get("platform_label", str),
+        discovery_base_url=f.get("discovery_base_url", str),
+    )
+
+
+def parse_card(data: Any, source: str) -> CardState:
+    top = _Fields(source, "", data, _TOP_KEYS)
+    eid = top.get("eid", str, required=True)
+    top.check("eid", encode_eid, eid)
+    profiles = [_profile(top, i, p) for i, p in enumerate(top.get("profiles", list, default=[]))]
+    seen: dict[str, str] = {}
+    for i, p in enumerate(profiles):
+        for key, value in (("iccid", p.iccid), ("isdp_aid", p.isdp_aid.hex())):
+            if (key, value) in seen:
+                top.fail(f"profiles[{i}].{key}", f"{value} repeats {seen[(key, value)]}")  # type: ignore[index]
+            seen[(key, value)] = f"profiles[{i}]"  # type: ignore[index]
+    if sum(p.state == ProfileState.enabled for p in profiles) > 1:
+        top.fail("profiles", "more than one profile is enabled")
+    rat = []
+    for i, item in enumerate(top.get("rat", list, default=[])):
+        r = top.sub("rat", {"pprs", "allowed_operators", "consent_required"}, i, item)
+        ops = []
+        for j, op in enumerate(r.get("allowed_operators", list, default=[])):
+            o = r.sub("allowed_operators", {"mcc_mnc", "gid1", "gid2"}, j, op)
+            mcc_mnc = o.get("mcc_mnc", str, required=True)
+            o.check("mcc_mnc", encode_plmn, mcc_mnc)
+            ops.append((mcc_mnc, o.hex("gid1"), o.hex("gid2")))
+        rat.append(RatRule(r.names("pprs", PPR_IDS), ops, r.get("consent_required", bool, False)))
+    notifications = []
+    for i, item in enumerate(top.get("notifications", list, default=[])):
+        n = top.sub("notifications", {"seq_number", "operation", "address", "iccid"}, i, item)
+        op = n.get("operation", str, required=True)
+        if op not in EVENT_NAMES:
+            n.fail(n.where("operation"), f"{op!r} is not one of {', '.join(EVENT_NAMES)}")
+        notifications.append(PendingNotification(n.get("seq_number", int, required=True), EVENT_NAMES[op],
+                                                 n.get("address", str, required=True),
+                                                 n.get("iccid", str, required=True)))
+    enabled = next((p.iccid for p in profiles if p.state == ProfileState.enabled), None)
+    return CardState(
+        eid=eid,
+        info=_info(top),
+        profiles=profiles,
+        default_dp_address=top.get("default_dp_address", str),
+        root_ds_address=top.get("root_ds_address", str, "lpa.ds.gsma.com"),
+        rat=rat,
+        notifications=notifications,
+        next_seq_number=top.get("next_seq_number", int, max((n.seq_number + 1 for n in notifications), default=0)),
+        active_iccid=top.get("active_iccid", str, enabled),
+    )
+
+
+def load_card(path: Path) -> CardState:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CardFileError(f"card file {path} does not exist",
+                            hint="name an existing card file, e.g. sim:profiles/cards/demo.yaml") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CardFileError(f"cannot read card file {path}: {exc}") from None
+    try:
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        raise CardFileError(f"{path}{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    return parse_card(data, str(path))
+
+
+def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if v not in (None, [], {})}
+
+
+def dump_card(state: CardState) -> dict[str, Any]:
+    """The state as card-file data: what load_card reads back to an equal state."""
+    info = state.info
+    return _drop_none({
+        "eid": state.eid,
+        "euicc_info": _drop_none({
+            "profile_version": info.profile_version, "svn": info.svn, "firmware": info.firmware,
+            "installed_applications": info.installed_applications, "free_nvm": info.free_nvm,
+            "free_vm": info.free_vm, "uicc_capability": sorted(info.uicc_capability),
+            "rsp_capability": sorted(info.rsp_capability), "ts102241_version": info.ts102241_version,
+            "globalplatform_version": info.globalplatform_version,
+            "ci_pkids_verification": [x.hex().upper() for x in info.ci_pkids_verification],
+            "ci_pkids_signing": [x.hex().upper() for x in info.ci_pkids_signing],
+            "category": EuiccCategory(info.category).name if info.category is not None else None,
+            "forbidden_pprs": sorted(info.forbidden_pprs), "pp_version": info.pp_version,
+            "sas_accreditation": info.sas_accreditation, "platform_label": info.platform_label,
+            "discovery_base_url": info.discovery_base_url,
+        }),
+        "default_dp_address": state.default_dp_address,
+        "root_ds_address": state.root_ds_address,
+        "active_iccid": state.active_iccid,
+        "next_seq_number": state.next_seq_number,
+        "rat": [_drop_none({
+            "pprs": sorted(r.pprs),
+            "allowed_operators": [_drop_none({"mcc_mnc": m, "gid1": g1.hex().upper() if g1 else None,
+                                              "gid2": g2.hex().upper() if g2 else None})
+                                  for m, g1, g2 in r.allowed_operators],
+            "consent_required": r.consent_required or None,
+        }) for r in state.rat],
+        "profiles": [_drop_none({
+            "iccid": p.iccid, "isdp_aid": p.isdp_aid.hex().upper(), "state": p.state.name,
+            "nickname": p.nickname, "provider": p.provider, "name": p.name, "class": p.profile_class.name,
+            "owner": _drop_none({"mcc_mnc": p.owner_mcc_mnc,
+                                 "gid1": p.owner_gid1.hex().upper() if p.owner_gid1 else None,
+                                 "gid2": p.owner_gid2.hex().upper() if p.owner_gid2 else None}),
+            "pprs": sorted(p.pprs),
+            "icon": {"type": "png" if p.icon_type == 1 else "jpg",
+                     "base64": base64.b64encode(p.icon).decode()} if p.icon is not None else None,
+            "notifications": [{"events": sorted(EVENT_SHORT[e] for e in c.events), "address": c.address}
+                              for c in p.notification_config],
+            "preloaded": p.preloaded or None,
+        }) for p in state.profiles],
+        "notifications": [{"seq_number": n.seq_number, "operation": EVENT_SHORT[n.operation],
+                           "address": n.address, "iccid": n.iccid} for n in state.notifications],
+    })
