@@ -1,0 +1,96 @@
+"""The Japanese eSIM plan catalogue: load and validate the YAML, match profiles, answer questions.
+
+Stands alone: it depends on esimctl.errors and esimctl.resources only, and never on click.
+"""
+
+from esimctl.catalogue.answer import Answer, Claim, Evidence, Section, build_answer
+from esimctl.catalogue.glance import brand_glance, plan_glance, plans_glance
+from esimctl.catalogue.issues import CatalogueError, Issue
+from esimctl.catalogue.loading import (
+    ENV_VAR,
+    CheckReport,
+    Stats,
+    check_dirs,
+    default_dirs,
+    load_catalogue,
+    load_dirs,
+    shipped_dir,
+    user_dirs,
+)
+from esimctl.catalogue.matching import (
+    Confidence,
+    Match,
+    match_in,
+    match_profile,
+    normalise_gid1,
+    normalise_iccid,
+    normalise_mcc_mnc,
+    normalise_spn,
+)
+from esimctl.catalogue.model import (
+    Brand,
+    Catalogue,
+    Conflict,
+    DataGift,
+    DataPool,
+    Fact,
+    FamilyDiscount,
+    Identifiers,
+    Name,
+    NumberShare,
+    Plan,
+    Sharing,
+    SharingType,
+    Source,
+    Tethering,
+)
+from esimctl.catalogue.staleness import StaleSource, is_stale, stale_before, stale_sources
+
+__all__ = [
+    "ENV_VAR",
+    "Answer",
+    "Brand",
+    "Catalogue",
+    "CatalogueError",
+    "CheckReport",
+    "Claim",
+    "Confidence",
+    "Conflict",
+    "DataGift",
+    "DataPool",
+    "Evidence",
+    "Fact",
+    "FamilyDiscount",
+    "Identifiers",
+    "Issue",
+    "Match",
+    "Name",
+    "NumberShare",
+    "Plan",
+    "Section",
+    "Sharing",
+    "SharingType",
+    "Source",
+    "StaleSource",
+    "Stats",
+    "Tethering",
+    "brand_glance",
+    "build_answer",
+    "check_dirs",
+    "default_dirs",
+    "is_stale",
+    "load_catalogue",
+    "load_dirs",
+    "match_in",
+    "match_profile",
+    "normalise_gid1",
+    "normalise_iccid",
+    "normalise_mcc_mnc",
+    "normalise_spn",
+    "plan_glance",
+    "plans_glance",
+    "shipped_dir",
+    "stale_before",
+    "stale_sources",
+    "user_dirs",
+]

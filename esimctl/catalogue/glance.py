@@ -1,0 +1,75 @@
+"""Sharing mechanisms at a glance, for table columns: `pool≤10 gift disc watch teth`.
+
+`?` marks what no source states; a mechanism known not to be offered is left out, and `-`
+means none is offered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from esimctl.catalogue.model import Brand, DataPool, NumberShare, Plan, SharingType
+
+_TOKENS = {
+    SharingType.DATA_POOL: "pool",
+    SharingType.DATA_GIFT: "gift",
+    SharingType.FAMILY_DISCOUNT: "disc",
+    SharingType.NUMBER_SHARE: "num",
+    SharingType.TETHERING: "teth",
+}
+_WEARABLES = {"apple-watch", "android-wearable"}
+
+
+def _pool_token(pool: DataPool) -> str:
+    limit = f"≤{pool.max_lines.value}" if pool.max_lines.known else ""
+    esim = {True: "", False: "(no eSIM)", None: "(eSIM?)"}[pool.esim_lines.value]
+    return f"pool{limit}{esim}"
+
+
+def _number_token(share: NumberShare) -> str:
+    devices = set(share.devices.value or ())
+    words = [word for word, present in (("watch", devices & _WEARABLES), ("tablet", "tablet" in devices))
+             if present]
+    return "+".join(words) or "num"
+
+
+def _tokens(plan: Plan) -> dict[SharingType, str]:
+    found: dict[SharingType, str] = {}
+    for entry in plan.sharing.entries():
+        if entry.offered.value is None:
+            found[entry.type] = f"{_TOKENS[entry.type]}?"
+        elif entry.offered.value:
+            if isinstance(entry, DataPool):
+                found[entry.type] = _pool_token(entry)
+            elif isinstance(entry, NumberShare):
+                found[entry.type] = _number_token(entry)
+            else:
+                found[entry.type] = _TOKENS[entry.type]
+    return found
+
+
+def plan_glance(plan: Plan) -> str:
+    return " ".join(_tokens(plan).values()) or "-"
+
+
+def _pool_rank(pool: DataPool) -> tuple[int, int]:
+    esim = {True: 2, None: 1, False: 0}[pool.esim_lines.value]
+    return esim, pool.max_lines.value or 0
+
+
+def plans_glance(plans: Sequence[Plan]) -> str:
+    """One summary for several plans (a brand): per mechanism, what the best plan offers."""
+    merged: dict[SharingType, str] = {}
+    for kind in SharingType:
+        offering = [plan for plan in plans if plan.sharing.get(kind).offered.value is True]
+        if kind is SharingType.DATA_POOL and offering:
+            merged[kind] = _pool_token(max((plan.sharing.data_pool for plan in offering), key=_pool_rank))
+        elif offering:
+            merged[kind] = " ".join(dict.fromkeys(_tokens(plan)[kind] for plan in offering))
+        elif any(plan.sharing.get(kind).offered.value is None for plan in plans):
+            merged[kind] = f"{_TOKENS[kind]}?"
+    return " ".join(merged.values()) or "-"
+
+
+def brand_glance(brand: Brand) -> str:
+    return plans_glance(brand.plans)
