@@ -1,0 +1,291 @@
+"""Put a simulated card into a real PC/SC reader: vsmartcard's vpcd driver, as the card's TCP client.
+
+vpcd listens (one port per virtual reader); whatever connects is the card in that reader. Each frame
+is a 2-byte big-endian length and a payload. A 1-byte payload is a control message (power off, power
+on, reset: no reply; get ATR: reply with the ATR, which is how pcscd polls for presence every
+400 ms). Any longer payload is a command APDU, answered by the response APDU.
+
+Closing the connection removes the card from the reader.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import os
+import signal
+import socket
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Protocol
+
+log = logging.getLogger(__name__)
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 35963
+
+_POWER_OFF, _POWER_ON, _RESET, _GET_ATR = 0x00, 0x01, 0x02, 0x04
+_SW_NO_PRECISE_DIAGNOSIS = b"\x6f\x00"
+_STOP_POLL = 0.1  # a blocked recv looks at the stop event this often
+_BACKOFF_FIRST, _BACKOFF_MAX = 0.05, 1.0
+# vpcd writes the length and the payload with two send() calls; with Nagle on its side and delayed
+# ACK on ours every APDU would wait ~40 ms for our ACK. Quick-ACK mode is not sticky in Linux, so it
+# is re-armed before every recv.
+_TCP_QUICKACK: int | None = getattr(socket, "TCP_QUICKACK", None)
+
+
+class Card(Protocol):
+    """What serve() needs of a card: esimctl.sim.card.SimulatedCard, or any test double."""
+
+    @property
+    def atr(self) -> bytes: ...
+
+    def power_on(self) -> bytes: ...
+
+    def power_off(self) -> None: ...
+
+    def reset(self) -> bytes: ...
+
+    def process(self, apdu: bytes) -> bytes: ...
+
+
+def serve(
+    card: Card,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    *,
+    stop: threading.Event | None = None,
+    on_ready: Callable[[], None] | None = None,
+) -> None:
+    """Connect `card` to vpcd at host:port and answer it until `stop` is set (or SIGTERM/SIGINT).
+
+    Waits, with backoff, while vpcd is not listening, and reconnects if it goes away (pcscd
+    restarted). `on_ready` is called once, when vpcd first accepts the connection; the reader shows
+    the card present at pcscd's next poll, up to 400 ms later. Signal handlers are installed only
+    when called from the main thread; from another thread, use `stop`.
+    """
+    stop = stop if stop is not None else threading.Event()
+    current: list[socket.socket] = []  # the live connection, for the signal handler to cut short
+    ready_sent = False
+    delay = _BACKOFF_FIRST
+    with _stop_on_signals(stop, current):
+        while not stop.is_set():
+            try:
+                sock = socket.create_connection((host, port), timeout=2.0)
+            except OSError as exc:
+                log.debug("vpcd at %s:%d not reachable (%s); retrying in %.2f s", host, port, exc, delay)
+                stop.wait(delay)
+                delay = min(delay * 2, _BACKOFF_MAX)
+                continue
+            delay = _BACKOFF_FIRST
+            log.info("card inserted: connected to vpcd at %s:%d", host, port)
+            current.append(sock)
+            try:
+                if not ready_sent and on_ready is not None:
+                    on_ready()
+                ready_sent = True
+                _answer_vpcd(card, sock, stop)
+            except OSError as exc:  # vpcd dropped us: pcscd stopped or restarted
+                log.info("connection to vpcd lost (%s)", exc)
+            finally:
+                current.clear()
+                sock.close()
+            if not stop.is_set():
+                log.info("vpcd closed the connection; reconnecting")
+                stop.wait(delay)
+    log.info("card removed: disconnected from vpcd at %s:%d", host, port)
+
+
+def _answer_vpcd(card: Card, sock: socket.socket, stop: threading.Event) -> None:
+    """One connection: answer frames until EOF or stop. The card loses power when it leaves."""
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.settimeout(_STOP_POLL)
+    buf = bytearray()
+    powered = False
+    try:
+        while True:
+            frame = _read_frame(sock, buf, stop)
+            if frame is None:
+                return
+            if len(frame) == 1:
+                powered = _control(card, sock, frame[0], powered)
+            elif frame:
+                sock.sendall(_frame(_process(card, frame)))
+    finally:
+        if powered:
+            _call_card(card.power_off)
+
+
+def _control(card: Card, sock: socket.socket, code: int, powered: bool) -> bool:
+    """Handle a control byte; returns whether the card is powered afterwards."""
+    if code == _GET_ATR:
+        sock.sendall(_frame(card.atr))
+        return powered
+    if code == _POWER_ON:
+        _call_card(card.power_on)
+        return True
+    if code == _RESET:
+        _call_card(card.reset)
+        return True
+    if code == _POWER_OFF:
+        _call_card(card.power_off)
+        return False
+    log.warning("ignoring unknown vpcd control byte %02X", code)
+    return powered
+
+
+def _process(card: Card, apdu: bytes) -> bytes:
+    try:
+        response = card.process(apdu)
+    except Exception:
+        # A bug in the card must not pull it out of the reader: answer as a card would.
+        log.exception("card failed on APDU %s", apdu.hex().upper())
+        return _SW_NO_PRECISE_DIAGNOSIS
+    if len(response) < 2 or len(response) > 0xFFFF:
+        log.error("card returned an invalid response (%d bytes) to %s", len(response), apdu.hex().upper())
+        return _SW_NO_PRECISE_DIAGNOSIS
+    return response
+
+
+def _call_card(method: Callable[[], object]) -> None:
+    try:
+        method()
+    except Exception:
+        log.exception("card failed in %s", getattr(method, "__name__", method))
+
+
+def _frame(payload: bytes) -> bytes:
+    # Length and payload in one buffer, so one sendall() and normally one TCP segment.
+    return len(payload).to_bytes(2, "big") + payload
+
+
+def _read_frame(sock: socket.socket, buf: bytearray, stop: threading.Event) -> bytes | None:
+    """The next frame's payload, or None at EOF or when stopping."""
+    if not _fill(sock, buf, 2, stop):
+        return None
+    size = 2 + int.from_bytes(buf[:2], "big")
+    if not _fill(sock, buf, size, stop):
+        return None
+    payload = bytes(buf[2:size])
+    del buf[:size]
+    return payload
+
+
+def _fill(sock: socket.socket, buf: bytearray, size: int, stop: threading.Event) -> bool:
+    while len(buf) < size:
+        if stop.is_set():
+            return False
+        if _TCP_QUICKACK is not None:
+            sock.setsockopt(socket.IPPROTO_TCP, _TCP_QUICKACK, 1)
+        try:
+            chunk = sock.recv(65536)
+        except TimeoutError:
+            continue
+        if not chunk:
+            return False
+        buf += chunk
+    return True
+
+
+@contextlib.contextmanager
+def _stop_on_signals(stop: threading.Event, current: list[socket.socket]) -> Iterator[None]:
+    """In the main thread, make SIGTERM and SIGINT set `stop` (and wake a blocked recv at once)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, _frame: object) -> None:
+        log.info("%s: stopping", signal.Signals(signum).name)
+        stop.set()
+        for sock in current:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+# --- running as a process -------------------------------------------------------------------------
+
+
+def pcsc_state_dir() -> Path | None:
+    """tools/pcsc-up's state directory ($ESIMCTL_PCSC_DIR, else .pcsc/ in a source checkout)."""
+    env = os.environ.get("ESIMCTL_PCSC_DIR")
+    if env:
+        return Path(env)
+    checkout = Path(__file__).resolve().parents[2]
+    return checkout / ".pcsc" if (checkout / "tools" / "pcsc-up").is_file() else None
+
+
+def reader_name_for_port(port: int) -> str | None:
+    """The reader whose card connects to `port`, from the map tools/pcsc-up writes."""
+    state = pcsc_state_dir()
+    if state is None:
+        return None
+    try:
+        lines = (state / "readers").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        number, _, name = line.partition("\t")
+        if number == str(port):
+            return name
+    return None
+
+
+def serve_process(card: Card, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
+    """serve() for a process of its own (`esimctl sim serve`): records its PID so tools/pcsc-down
+    can stop it, and says on stderr where the card went."""
+    pidfile = None
+    state = pcsc_state_dir()
+    if state is not None and state.is_dir():
+        pidfile = state / "serve" / f"{port}.pid"
+        pidfile.parent.mkdir(exist_ok=True)
+        pidfile.write_text(f"{os.getpid()}\n")
+    reader = reader_name_for_port(port)
+    where = f"reader {reader!r}" if reader else "its reader"
+
+    def ready() -> None:
+        print(f"card connected to vpcd at {host}:{port}: present in {where}; Ctrl-C removes it",
+              file=sys.stderr, flush=True)
+
+    try:
+        serve(card, host, port, on_ready=ready)
+    finally:
+        with contextlib.suppress(OSError):
+            if pidfile is not None and pidfile.read_text().strip() == str(os.getpid()):
+                pidfile.unlink()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m esimctl.sim.vpcd --card FILE`: the same as `esimctl sim serve`."""
+    parser = argparse.ArgumentParser(prog="python -m esimctl.sim.vpcd", description=main.__doc__)
+    parser.add_argument("--card", type=Path, required=True, help="card file (YAML)")
+    parser.add_argument("--state", type=Path, help="state file (default: the card's own)")
+    parser.add_argument("--host", default=DEFAULT_HOST)
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    parser.add_argument("--t0", action="store_true", help="advertise T=0 only and behave like it")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(name)s: %(message)s")
+    from esimctl.sim.card import SimulatedCard
+    from esimctl.sim.store import default_state_path, locked
+
+    state_file = args.state or default_state_path(args.card)
+    # Hold the state file as `--reader sim:FILE` does, so the two never change one card at once.
+    with locked(state_file):
+        card = SimulatedCard.open(args.card, state_file, t0=args.t0)
+        serve_process(card, args.host, args.port)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
