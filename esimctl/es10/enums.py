@@ -21,9 +21,9 @@ class IconType(IntEnum):
 
 class EuiccCategory(IntEnum):
     other = 0
-    basicEuicc = 1  # noqa: N815 - SGP.22 names
-    mediumEuicc = 2  # noqa: N815
-    contactlessEuicc = 3  # noqa: N815
+    basicEuicc = 1
+    mediumEuicc = 2
+    contactlessEuicc = 3
 
 
 NOTIFICATION_EVENTS = ("notificationInstall", "notificationEnable", "notificationDisable", "notificationDelete")

@@ -42,6 +42,8 @@ PPR = BitString(PPR_IDS)
 EVENTS = BitString(NOTIFICATION_EVENTS)
 SKI_LIST = SequenceOf(0x04, OCTETS)  # SEQUENCE OF SubjectKeyIdentifier (OCTET STRING)
 
+MAX_NICKNAME_BYTES = 64  # profileNickname UTF8String (SIZE(0..64))
+
 # Tags that ProfileInfoListRequest's tagList may name.
 TAG_ICCID, TAG_ISDP_AID, TAG_STATE, TAG_NICKNAME = 0x5A, 0x4F, 0x9F70, 0x90
 TAG_SPN, TAG_NAME, TAG_ICON_TYPE, TAG_ICON, TAG_CLASS = 0x91, 0x92, 0x93, 0x94, 0x95

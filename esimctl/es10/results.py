@@ -7,62 +7,62 @@ from esimctl.errors import EsimctlError, ExitCode
 
 class EnableResult(IntEnum):
     ok = 0
-    iccidOrAidNotFound = 1  # noqa: N815 - SGP.22 names
-    profileNotInDisabledState = 2  # noqa: N815
-    disallowedByPolicy = 3  # noqa: N815
-    wrongProfileReenabling = 4  # noqa: N815
-    catBusy = 5  # noqa: N815
-    undefinedError = 127  # noqa: N815
+    iccidOrAidNotFound = 1
+    profileNotInDisabledState = 2
+    disallowedByPolicy = 3
+    wrongProfileReenabling = 4
+    catBusy = 5
+    undefinedError = 127
 
 
 class DisableResult(IntEnum):
     ok = 0
-    iccidOrAidNotFound = 1  # noqa: N815
-    profileNotInEnabledState = 2  # noqa: N815
-    disallowedByPolicy = 3  # noqa: N815
-    catBusy = 5  # noqa: N815
-    undefinedError = 127  # noqa: N815
+    iccidOrAidNotFound = 1
+    profileNotInEnabledState = 2
+    disallowedByPolicy = 3
+    catBusy = 5
+    undefinedError = 127
 
 
 class DeleteResult(IntEnum):
     ok = 0
-    iccidOrAidNotFound = 1  # noqa: N815
-    profileNotInDisabledState = 2  # noqa: N815
-    disallowedByPolicy = 3  # noqa: N815
-    undefinedError = 127  # noqa: N815
+    iccidOrAidNotFound = 1
+    profileNotInDisabledState = 2
+    disallowedByPolicy = 3
+    undefinedError = 127
 
 
 class MemoryResetResult(IntEnum):
     ok = 0
-    nothingToDelete = 1  # noqa: N815
-    catBusy = 5  # noqa: N815
-    undefinedError = 127  # noqa: N815
+    nothingToDelete = 1
+    catBusy = 5
+    undefinedError = 127
 
 
 class SetNicknameResult(IntEnum):
     ok = 0
-    iccidNotFound = 1  # noqa: N815
-    undefinedError = 127  # noqa: N815
+    iccidNotFound = 1
+    undefinedError = 127
 
 
 class SetDefaultDpAddressResult(IntEnum):
     ok = 0
-    undefinedError = 127  # noqa: N815
+    undefinedError = 127
 
 
 class ProfileInfoListError(IntEnum):
-    incorrectInputValues = 1  # noqa: N815
-    undefinedError = 127  # noqa: N815
+    incorrectInputValues = 1
+    undefinedError = 127
 
 
 class ListNotificationError(IntEnum):
-    undefinedError = 127  # noqa: N815
+    undefinedError = 127
 
 
 class RemoveNotificationResult(IntEnum):
     ok = 0
-    nothingToDelete = 1  # noqa: N815
-    undefinedError = 127  # noqa: N815
+    nothingToDelete = 1
+    undefinedError = 127
 
 
 EXPLANATIONS = {

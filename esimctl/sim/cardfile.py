@@ -14,6 +14,7 @@ import yaml
 
 from esimctl.codec.bcd import encode_eid, encode_iccid, encode_plmn
 from esimctl.codec.tlv import CodecError
+from esimctl.errors import DataError
 from esimctl.es10.enums import (
     PPR_IDS,
     RSP_CAPABILITY,
@@ -22,7 +23,6 @@ from esimctl.es10.enums import (
     ProfileClass,
     ProfileState,
 )
-from esimctl.errors import DataError
 from esimctl.sim.model import (
     CardState,
     EuiccInfo,

@@ -13,7 +13,6 @@ from esimctl.es10.enums import ProfileClass, ProfileState
 from esimctl.sim.model import CardState, PendingNotification, SimProfile
 
 GSMA_ISDR_AID = bytes.fromhex("A0000005591010FFFFFFFF8900000100")
-MAX_NICKNAME_BYTES = 64  # profileNickname UTF8String (SIZE(0..64))
 
 
 class IsdrError(Exception):
@@ -209,7 +208,7 @@ class Isdr:
     def set_nickname(self, raw: bytes) -> Reply:
         req = m.SetNicknameRequest.decode(raw)
         nickname = req.profile_nickname or ""
-        if len(nickname.encode()) > MAX_NICKNAME_BYTES:
+        if len(nickname.encode()) > m.MAX_NICKNAME_BYTES:
             raise IsdrError(0x6A80)  # violates the ASN.1 size constraint: not a parseable request
         target = self._find(m.ProfileIdentifier(iccid=req.iccid)) if req.iccid else None
         if target is None:

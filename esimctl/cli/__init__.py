@@ -1,0 +1,1 @@
+"""The esimctl command line (click lives here and nowhere else)."""

@@ -1,0 +1,118 @@
+"""`esimctl`: the root command, its global options, and the one place errors become exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+
+import click
+
+from esimctl import __version__
+from esimctl.cli.context import Options
+from esimctl.cli.output import emit_json_error
+from esimctl.errors import EsimctlError, ExitCode
+
+
+def _aid(ctx: click.Context, param: click.Parameter, value: str | None) -> bytes | None:
+    if value is None:
+        return None
+    try:
+        aid = bytes.fromhex(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not hex") from None
+    if not 5 <= len(aid) <= 16:
+        raise click.BadParameter(f"an AID has 5 to 16 bytes, {value!r} has {len(aid)}")
+    return aid
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="esimctl")
+@click.option("--reader", "-r", envvar="ESIMCTL_READER", metavar="READER",
+              help="PC/SC reader index or name substring, or `sim[:CARDFILE]` for a simulated card "
+                   "[env ESIMCTL_READER; default: the only reader with a card, else the built-in sim]")
+@click.option("--isdr-aid", callback=_aid, metavar="HEX",
+              help="ISD-R AID (default: the GSMA one, then known vendor AIDs)")
+@click.option("--mss", type=click.IntRange(6, 255), default=120, show_default=True,
+              help="largest STORE DATA block in bytes; try 63 if a card answers 6601")
+@click.option("--json", "as_json", is_flag=True, help="one JSON document on stdout (errors as JSON on stderr)")
+@click.option("-v", "--trace", is_flag=True, help="print every APDU in hex on stderr")
+@click.pass_context
+def cli(ctx: click.Context, reader: str | None, isdr_aid: bytes | None, mss: int, as_json: bool,
+        trace: bool) -> None:
+    """Manage the eSIM profiles on an eUICC through a PC/SC reader or a simulated card,
+    and find which Japanese plans let a household share."""
+    ctx.obj = Options(reader=reader, isdr_aid=isdr_aid, mss=mss, json=as_json, trace=trace)
+
+
+def _register() -> None:
+    from esimctl.cli import chip, notification, profile, reader, sim
+
+    for group in (chip.chip, profile.profile, reader.reader, sim.sim, notification.notification):
+        cli.add_command(group)
+
+
+_register()
+
+
+def _command_name(argv: list[str]) -> str:
+    words = [a for a in argv if not a.startswith("-")]
+    return " ".join(words[:2])
+
+
+def _fail(opts: Options | None, argv: list[str], err: EsimctlError) -> int:
+    code = int(err.exit_code)
+    if opts is not None and opts.json:
+        emit_json_error(_command_name(argv), {"code": err.code, "message": err.message, "hint": err.hint,
+                                              "exitCode": code, **err.details()})
+    else:
+        click.echo(f"esimctl: error: {err.message}", err=True)
+        if err.hint:
+            click.echo(f"hint: {err.hint}", err=True)
+    return code
+
+
+def run(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    ctx_obj: list[Options] = []
+
+    def opts() -> Options | None:
+        return ctx_obj[0] if ctx_obj else None
+
+    try:
+        with cli.make_context("esimctl", list(argv)) as ctx:
+            ctx_obj.append(ctx.obj)
+            cli.invoke(ctx)
+        return 0
+    except click.exceptions.Exit as exc:  # --help, --version
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("\nesimctl: aborted; nothing was changed (pass --yes to skip the question)", err=True)
+        return int(ExitCode.ABORTED)
+    except click.ClickException as exc:
+        as_json = "--json" in argv
+        if as_json:
+            emit_json_error(_command_name(argv), {"code": "usage", "message": exc.format_message(),
+                                                  "hint": None, "exitCode": int(ExitCode.USAGE)})
+        else:
+            exc.show()
+        return int(ExitCode.USAGE)
+    except EsimctlError as err:
+        return _fail(opts(), argv, err)
+    except KeyboardInterrupt:
+        click.echo("esimctl: interrupted", err=True)
+        return int(ExitCode.INTERRUPTED)
+    except Exception as exc:  # a bug: say so plainly; the traceback only on request
+        if os.environ.get("ESIMCTL_DEBUG"):
+            traceback.print_exc()
+        return _fail(opts(), argv, EsimctlError(
+            f"internal error: {type(exc).__name__}: {exc}",
+            hint="this is a bug in esimctl; rerun with ESIMCTL_DEBUG=1 for the traceback and report it"))
+
+
+def main() -> None:
+    sys.exit(run())
+
+
+if __name__ == "__main__":
+    main()
