@@ -76,7 +76,10 @@ def _evidence(field: str, fact: Fact[Any], today: date) -> Evidence:
 
 def _label(brand: Brand, plan: Plan) -> str:
     closed = " (closed to new sign-ups)" if plan.open.value is False else ""
-    return f"{brand.name} {plan.name}{closed}"
+    brand_name, plan_name = str(brand.name), str(plan.name) or plan.id
+    # "docomo MAX" already names its brand; "ahamo ahamo" would not read well.
+    label = plan_name if plan_name.casefold().startswith(brand_name.casefold()) else f"{brand_name} {plan_name}"
+    return f"{label}{closed}"
 
 
 def _show(fact: Fact[Any], unknown: str) -> str:
@@ -207,9 +210,9 @@ def _summary(sections: tuple[Section, ...]) -> str:
         parts.append("No plan open to sign-ups in the catalogue is sourced as pooling data with "
                      "eSIM lines allowed.")
     if maybe:
-        parts.append(f"{len(maybe)} more pool data, but no source says whether eSIM lines may join "
+        parts.append(f"{len(maybe)} more plan(s) pool data, but no source says whether eSIM lines may join "
                      f"({_brands(maybe)}).")
     if by_key["discount-only"]:
-        parts.append(f"{len(by_key['discount-only'])} only cut the price for a family "
+        parts.append(f"{len(by_key['discount-only'])} plan(s) only cut the price for a family "
                      f"({_brands(by_key['discount-only'])}): a discount, not sharing.")
     return " ".join(parts)

@@ -108,7 +108,7 @@ class _Reader:
         for key in required:
             if key not in raw:
                 hint = " (write unknown if no source states it)" if key in schema.TOP_FACTS else ""
-                self.error(raw.line, f"{prefix}{key}", f"missing{hint}")
+                self.error(raw.intro_line, f"{prefix}{key}", f"missing{hint}")
 
     def text(self, raw: LineDict, key: str, where: str) -> str | None:
         if key not in raw:

@@ -76,31 +76,50 @@ def _general_first(brands: Sequence[Brand]) -> list[Brand]:
     return sorted(brands, key=rank)
 
 
-def _gid1_matches(catalogue: Catalogue, gid1: str) -> list[Brand]:
-    # EF_GID1 is often longer than the operator's value and padded with FF.
-    def fits(listed: str) -> bool:
-        listed = listed.upper()
-        return gid1.startswith(listed) and set(gid1[len(listed):]) <= {"F"}
-    return [brand for brand in catalogue.brands if any(map(fits, _values(brand.identifiers.gid1)))]
+@dataclass(frozen=True)
+class _Signal:
+    """One identifier read from the profile, and how the catalogue's listings are compared to it."""
+
+    label: str  # "GID1", "ICCID prefix", "SPN"
+    value: str  # normalised
+    listed: Callable[[Brand], list[str]]  # a brand's listed values, normalised the same way
+    by_prefix: bool  # a listing is a prefix of the profile's value; the longest one wins
+    shown: str | None = None  # how reasons quote it; default: the listing that matched
+
+    def fits(self, listed: str) -> bool:
+        return self.value.startswith(listed) if self.by_prefix else self.value == listed
+
+    def matches(self, catalogue: Catalogue) -> tuple[list[Brand], str]:
+        """The brands this value points to, and the listing that matched."""
+        best, brands = "", []
+        for brand in catalogue.brands:
+            fitting = [listed for listed in self.listed(brand) if listed and self.fits(listed)]
+            longest = max(fitting, key=len, default="")
+            if longest and len(longest) > len(best):
+                best, brands = longest, [brand]
+            elif longest and len(longest) == len(best):
+                brands.append(brand)
+        return brands, best
+
+    def rules_out(self, brand: Brand) -> bool:
+        """True when the brand lists values of this kind and none fits."""
+        listed = self.listed(brand)
+        return bool(listed) and not any(map(self.fits, listed))
 
 
-def _iccid_matches(catalogue: Catalogue, iccid: str) -> tuple[list[Brand], str]:
-    """Brands with the longest listed prefix of the ICCID (several if they list the same one)."""
-    best, brands = "", []
-    for brand in catalogue.brands:
-        fitting = [prefix for prefix in _values(brand.identifiers.iccid_prefixes)
-                   if iccid.startswith(prefix)]
-        longest = max(fitting, key=len, default="")
-        if longest and len(longest) > len(best):
-            best, brands = longest, [brand]
-        elif longest and len(longest) == len(best):
-            brands.append(brand)
-    return brands, best
-
-
-def _spn_matches(catalogue: Catalogue, spn: str) -> list[Brand]:
-    return [brand for brand in catalogue.brands
-            if spn in {normalise_spn(listed) for listed in _values(brand.identifiers.spn)}]
+def _signals(gid1: str | None, iccid: str | None, spn: str | None) -> list[_Signal]:
+    found = []
+    if gid1 and (value := normalise_gid1(gid1)):
+        # As in Android's carrier list, a listed GID1 is a prefix of the card's EF_GID1, which is
+        # usually longer and padded with FF.
+        found.append(_Signal("GID1", value, lambda b: [v.upper() for v in _values(b.identifiers.gid1)], True))
+    if iccid and (value := normalise_iccid(iccid)):
+        found.append(_Signal("ICCID prefix", value, lambda b: _values(b.identifiers.iccid_prefixes), True))
+    if spn and (value := normalise_spn(spn)):
+        found.append(_Signal("SPN", value,
+                             lambda b: [n for n in map(normalise_spn, _values(b.identifiers.spn)) if n], False,
+                             repr(spn)))
+    return found
 
 
 def _network_of(owner: Brand | None) -> str | None:
@@ -113,90 +132,82 @@ def _on_network(brand: Brand, code: str | None, network: str | None) -> bool:
             or (network is not None and network in (brand.networks.value or ())))
 
 
-def _indistinct(brand: Brand) -> bool:
-    """True when the catalogue lists nothing but an MCC-MNC that would tell this brand apart."""
-    ids = brand.identifiers
-    return not (_values(ids.gid1) or _values(ids.spn) or _values(ids.iccid_prefixes))
+def _owner(catalogue: Catalogue, code: str | None) -> Brand | None:
+    """The network operator (kind mno) that lists this MCC-MNC."""
+    if code is None:
+        return None
+    return next((brand for brand in _general_first(catalogue.brands)
+                 if brand.kind == "mno" and code in _values(brand.identifiers.mcc_mnc)), None)
 
 
-class _Matcher:
-    def __init__(self, catalogue: Catalogue) -> None:
-        self.catalogue = catalogue
-        self.reasons: list[str] = []
+def _look_alikes(catalogue: Catalogue, brand: Brand, code: str | None,
+                 signals: Sequence[_Signal]) -> list[Brand]:
+    """A network operator's own brands (sub-brands, online brands) that nothing read from the
+    profile rules out. They usually hand out the operator's SIMs, so an ICCID prefix or SPN
+    listed for the operator does not tell them apart unless they list their own."""
+    if brand.kind != "mno":
+        return []
+    network = _network_of(brand)
+    return [other for other in _general_first(catalogue.brands)
+            if other is not brand and other.kind in _OWNER_BRANDS and _on_network(other, code, network)
+            and not any(signal.rules_out(other) for signal in signals)]
 
-    def narrow(self, candidates: list[Brand] | None, found: list[Brand], what: str) -> list[Brand] | None:
-        if not found:
-            return candidates
-        narrowed = found if candidates is None else [brand for brand in candidates if brand in found]
-        if narrowed:
-            self.reasons.append(f"{what} is listed for {_names(found)}")
-            return narrowed
-        self.reasons.append(f"{what} is listed for {_names(found)}, which the other identifiers "
-                            "contradict; ignored")
+
+def _narrow(candidates: list[Brand] | None, found: list[Brand], what: str,
+            reasons: list[str]) -> list[Brand] | None:
+    if not found:
         return candidates
+    narrowed = found if candidates is None else [brand for brand in candidates if brand in found]
+    if narrowed:
+        reasons.append(f"{what} is listed for {_names(found)}")
+        return narrowed
+    reasons.append(f"{what} is listed for {_names(found)}, which the other identifiers contradict; ignored")
+    return candidates
 
-    def by_network(self, candidates: list[Brand], code: str) -> list[Brand]:
-        """Drop candidates that list MCC-MNCs and not this one, unless that drops them all."""
-        consistent = [brand for brand in candidates
-                      if not _values(brand.identifiers.mcc_mnc) or code in _values(brand.identifiers.mcc_mnc)]
-        if not consistent:
-            self.reasons.append(f"MCC-MNC {code} is not listed for {_names(candidates)}")
-            return candidates
-        return consistent
 
-    def owner(self, code: str | None) -> Brand | None:
-        if code is None:
-            return None
-        return next((brand for brand in _general_first(self.catalogue.brands)
-                     if brand.kind == "mno" and code in _values(brand.identifiers.mcc_mnc)), None)
+def _by_network(candidates: list[Brand], code: str, reasons: list[str]) -> list[Brand]:
+    """Drop candidates that list MCC-MNCs but not this one, unless that would drop them all."""
+    consistent = [brand for brand in candidates
+                  if not _values(brand.identifiers.mcc_mnc) or code in _values(brand.identifiers.mcc_mnc)]
+    if not consistent:
+        reasons.append(f"MCC-MNC {code} is not listed for {_names(candidates)}")
+        return candidates
+    return consistent
 
 
 def match_in(catalogue: Catalogue, mcc_mnc: str | None = None, gid1: str | None = None,
              gid2: str | None = None, iccid: str | None = None, spn: str | None = None) -> Match | None:
     """Match a profile against one catalogue; see match_profile."""
     del gid2  # SCHEMA.md (version 1) lists no GID2 identifiers; accepted for a stable signature
-    matcher = _Matcher(catalogue)
-    reasons = matcher.reasons
+    reasons: list[str] = []
     code = normalise_mcc_mnc(mcc_mnc) if mcc_mnc else None
     if mcc_mnc and code is None:
         reasons.append(f"MCC-MNC {mcc_mnc!r} is malformed; ignored")
-
-    candidates: list[Brand] | None = None
-    signals: list[tuple[str | None, Callable[[str], str | None], str]] = [
-        (gid1, normalise_gid1, "GID1"), (iccid, normalise_iccid, "ICCID"), (spn, normalise_spn, "SPN")]
-    for raw, normalise, label in signals:
-        value = normalise(raw) if raw else None
-        if value is None:
-            continue
-        if label == "GID1":
-            candidates = matcher.narrow(candidates, _gid1_matches(catalogue, value), f"GID1 {value}")
-        elif label == "ICCID":
-            found, prefix = _iccid_matches(catalogue, value)
-            candidates = matcher.narrow(candidates, found, f"ICCID prefix {prefix}")
-        else:
-            candidates = matcher.narrow(candidates, _spn_matches(catalogue, value), f"SPN {raw!r}")
-
-    owner = matcher.owner(code)
+    owner = _owner(catalogue, code)
     network = _network_of(owner)
+
+    # GID1 is the operator's own marker, so it is weighed first, then ICCID prefix, then SPN.
+    signals = _signals(gid1, iccid, spn)
+    candidates: list[Brand] | None = None
+    for signal in signals:
+        found, listed = signal.matches(catalogue)
+        candidates = _narrow(candidates, found, f"{signal.label} {signal.shown or listed}", reasons)
     if code is not None and network is not None:
         reasons.append(f"MCC-MNC {code} is the {network} network")
 
     if candidates is not None:
         if code is not None:
-            candidates = matcher.by_network(candidates, code)
-        if len(candidates) == 1:
-            brand = candidates[0]
-            siblings = _look_alikes(catalogue, brand, code)
-            if not siblings:
-                return Match(brand, Confidence.EXACT, tuple(reasons), (), network or _network_of(brand))
-            reasons.append(f"no identifier in the catalogue tells {_names(siblings)} apart from "
-                           f"{brand.name}, so the profile may be theirs")
-            return Match(brand, Confidence.NETWORK, tuple(reasons), tuple(siblings),
-                         network or _network_of(brand))
+            candidates = _by_network(candidates, code, reasons)
         chosen = owner if owner in candidates else _general_first(candidates)[0]
-        others = tuple(brand for brand in candidates if brand is not chosen)
-        reasons.append(f"the identifiers fit {len(candidates)} brands; cannot tell which")
-        return Match(chosen, Confidence.NETWORK, tuple(reasons), others, network)
+        others = [brand for brand in _general_first(candidates) if brand is not chosen]
+        if others:
+            reasons.append(f"the identifiers fit {len(candidates)} brands; cannot tell which")
+        alike = [brand for brand in _look_alikes(catalogue, chosen, code, signals) if brand not in others]
+        if alike:
+            reasons.append(f"nothing read from the profile tells {_names(alike)} apart from "
+                           f"{chosen.name}, whose SIMs they may use")
+        confidence = Confidence.NETWORK if others or alike else Confidence.EXACT
+        return Match(chosen, confidence, tuple(reasons), tuple(others + alike), network or _network_of(chosen))
 
     if code is None:
         return None
@@ -205,25 +216,13 @@ def match_in(catalogue: Catalogue, mcc_mnc: str | None = None, gid1: str | None 
         return None
     chosen = owner or _general_first(listing)[0]
     if owner is None:
-        reasons.append(f"no network operator in the catalogue lists MCC-MNC {code}; "
-                       f"{len(listing)} brand(s) do")
+        reasons.append(f"MCC-MNC {code} is listed for {_names(listing)} and for no network operator")
     possible = tuple(brand for brand in _general_first(catalogue.brands)
                      if brand is not chosen and _on_network(brand, code, network))
     if possible:
         reasons.append(f"only the MCC-MNC is known, and the {network or code} network also carries "
                        f"{_names(possible)}")
     return Match(chosen, Confidence.NETWORK, tuple(reasons), possible, network)
-
-
-def _look_alikes(catalogue: Catalogue, brand: Brand, code: str | None) -> list[Brand]:
-    """A network owner's own brands that list no identifier of their own: a profile that
-    matched the owner by SPN or ICCID may be theirs."""
-    if brand.kind != "mno":
-        return []
-    network = _network_of(brand)
-    return [other for other in _general_first(catalogue.brands)
-            if other is not brand and other.kind in _OWNER_BRANDS and _indistinct(other)
-            and _on_network(other, code, network)]
 
 
 @functools.cache

@@ -29,12 +29,13 @@ class LineDict(dict[Any, Any]):
     """A mapping that knows its own line and the line of each key and value."""
 
     line: int
+    intro_line: int  # the line of the key that introduces it (`brand:`), else its own line
     key_lines: dict[Any, int]
     value_lines: dict[Any, int]
 
     def __init__(self, line: int) -> None:
         super().__init__()
-        self.line = line
+        self.line = self.intro_line = line
         self.key_lines = {}
         self.value_lines = {}
 
@@ -47,11 +48,12 @@ class LineList(list[Any]):
     """A sequence that knows its own line and the line of each item."""
 
     line: int
+    intro_line: int
     item_lines: list[int]
 
     def __init__(self, line: int) -> None:
         super().__init__()
-        self.line = line
+        self.line = self.intro_line = line
         self.item_lines = []
 
     def line_of(self, index: int) -> int:
@@ -121,6 +123,9 @@ def _construct_mapping(loader: LineLoader, node: yaml.MappingNode) -> LineDict:
             loader.trail.pop()
         data.key_lines[key] = _line(key_node)
         data.value_lines[key] = _line(value_node)
+        value = data[key]
+        if isinstance(value, LineDict | LineList):
+            value.intro_line = min(value.intro_line, _line(key_node))
     return data
 
 

@@ -35,7 +35,6 @@ from esimctl.catalogue.serialize import (
     answer_json,
     brand_json,
     plan_json,
-    source_json,
     stale_json,
     stats_json,
 )
@@ -44,9 +43,11 @@ from esimctl.errors import UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-LEGEND = ("pool≤N: one data allowance shared by up to N lines ((eSIM?): no source says whether eSIM "
-          "lines may join) · gift: send spare data · disc: family discount, a price cut, not sharing · "
-          "watch/tablet: a device on the phone's number · teth: tethering · ?: no source states it")
+LEGEND = """\
+pool≤N  one data allowance shared by up to N lines; (eSIM?) no source says whether eSIM lines may join
+gift    send spare data to another line        disc  family discount: a price cut, not sharing
+watch   a wearable on the phone's number       teth  tethering
+?       no source states whether it is offered"""
 
 
 def today() -> date:
@@ -311,10 +312,17 @@ def render_answer(answer: Answer) -> list[str]:
             lines.append("  none in the catalogue")
         for claim in section.claims:
             lines.append(f"  - {claim.statement}")
-            cited = dict.fromkeys((item.url, item.checked, item.stale) for item in claim.evidence if item.url)
-            for url, checked, stale in cited:
-                assert checked is not None
-                lines.append(f"      source: {url} (checked {checked.isoformat()}{' STALE' if stale else ''})")
+            cited: dict[tuple[str, str], list[str]] = {}
+            for item in claim.evidence:
+                if item.url and item.checked and item.value is not None:
+                    when = f"checked {item.checked.isoformat()}{', STALE' if item.stale else ''}"
+                    cited.setdefault((item.url, when), []).append(item.field.rsplit(".", 1)[-1])
+            for (url, when), keys in cited.items():
+                lines.append(f"      {', '.join(keys)}: {url} ({when})")
+            unknown = [item.field.rsplit(".", 1)[-1] + (f" (read {item.url}, which does not say)" if item.url else "")
+                       for item in claim.evidence if item.value is None]
+            if unknown:
+                lines.append(f"      unknown: {', '.join(unknown)}")
     return lines
 
 
@@ -372,4 +380,4 @@ def check(dirs: tuple[Path, ...], catalogue_dirs: tuple[Path, ...], as_json: boo
     click.echo(_summary(report.stats, 0, len(stale)))
 
 
-__all__ = ["plans", "render_answer", "render_brand", "render_plan", "source_json"]
+__all__ = ["plans", "render_answer", "render_brand", "render_plan"]
