@@ -353,6 +353,12 @@ def _connect(context: _Context, reader: ReaderInfo, protocol: int | None, wait: 
                             "smart-card extension...) and rerun")
     if code == _E_PROTO_MISMATCH:
         offers = ", ".join(f"T={t}" for t in sorted(offered)) or "an unknown set of protocols"
+        if protocol is not None and protocol in offered:
+            other = _protocol_name(_PROTOCOL_BITS[1 - protocol])
+            raise TransportError(
+                f"the card in reader {name} is running {other}, not {_protocol_name(wanted)}: a card keeps "
+                "the protocol it was first used with until it is reset",
+                hint="remove and reinsert the card, or leave the protocol to esimctl")
         if protocol is not None:
             raise TransportError(
                 f"the card in reader {name} cannot use {_protocol_name(wanted)}: its ATR offers {offers}",
