@@ -46,9 +46,9 @@ def cli(ctx: click.Context, reader: str | None, isdr_aid: bytes | None, mss: int
 
 
 def _register() -> None:
-    from esimctl.cli import chip, notification, profile, reader, sim
+    from esimctl.cli import chip, notification, plans, profile, reader, sim
 
-    for group in (chip.chip, profile.profile, reader.reader, sim.sim, notification.notification):
+    for group in (chip.chip, profile.profile, reader.reader, sim.sim, notification.notification, plans.plans):
         cli.add_command(group)
 
 
@@ -74,14 +74,14 @@ def _fail(opts: Options | None, argv: list[str], err: EsimctlError) -> int:
 
 def run(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    ctx_obj: list[Options] = []
+    contexts: list[click.Context] = []
 
-    def opts() -> Options | None:
-        return ctx_obj[0] if ctx_obj else None
+    def opts() -> Options | None:  # set by the root command's callback, once options parsed
+        return contexts[0].obj if contexts else None
 
     try:
         with cli.make_context("esimctl", list(argv)) as ctx:
-            ctx_obj.append(ctx.obj)
+            contexts.append(ctx)
             cli.invoke(ctx)
         return 0
     except click.exceptions.Exit as exc:  # --help, --version

@@ -37,8 +37,14 @@ EVENT_NAMES = {"install": "notificationInstall", "enable": "notificationEnable",
 EVENT_SHORT = {v: k for k, v in EVENT_NAMES.items()}
 
 
+_HINT = "fix the card file; for a saved state file, `esimctl sim reset` restores the card"
+
+
 class CardFileError(DataError):
     code = "card-file"
+
+    def __init__(self, message: str, *, hint: str | None = _HINT) -> None:
+        super().__init__(message, hint=hint)
 
 
 class _Fields:
@@ -55,8 +61,7 @@ class _Fields:
         self.data: dict[str, Any] = data
 
     def fail(self, field: str, problem: str) -> None:
-        raise CardFileError(f"{self.source}: {field}: {problem}",
-                            hint="fix the card file, or run `esimctl sim reset` to restore a state file")
+        raise CardFileError(f"{self.source}: {field}: {problem}")
 
     def where(self, key: str) -> str:
         return f"{self.path}.{key}" if self.path else key

@@ -1,0 +1,268 @@
+"""Every CLI command against the simulated card: output, JSON, exit codes, and error paths."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+DOCOMO, AU, SOFTBANK, RAKUTEN = ("8981100123456789017", "8981510123456789029", "8981200123456789032",
+                                 "8981110123456789049")
+BOOTSTRAP = "8982000000000000001"
+SIM = ("--reader", "sim")
+
+
+def states(esimctl) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    r = esimctl(*SIM, "--json", "profile", "list")
+    assert r.code == 0, r.err
+    return {p["iccid"]: p["profileState"] for p in r.json()["data"]["profiles"]}
+
+
+def test_profile_list_table(esimctl) -> None:  # type: ignore[no-untyped-def]
+    r = esimctl(*SIM, "profile", "list")
+    assert r.code == 0
+    lines = r.out.splitlines()
+    assert lines[0].split()[:3] == ["ICCID", "STATE", "NICKNAME"]
+    docomo = next(line for line in lines if line.startswith(DOCOMO))
+    assert "enabled" in docomo and "NTT DOCOMO" in docomo and "operational" in docomo
+    assert "ICON" not in lines[0]
+
+
+def test_profile_list_json_schema(esimctl) -> None:  # type: ignore[no-untyped-def]
+    doc = esimctl(*SIM, "--json", "profile", "list").json()
+    assert doc["schema"] == "esimctl/1" and doc["ok"] is True and doc["command"] == "profile list"
+    assert doc["reader"] == "sim"
+    first = doc["data"]["profiles"][0]
+    assert first["iccid"] == DOCOMO and first["profileState"] == "enabled"
+    assert first["profileClass"] == "operational" and first["profileOwner"]["mccMnc"] == "440-10"
+    assert "icon" not in first
+
+
+def test_profile_list_icons(esimctl) -> None:  # type: ignore[no-untyped-def]
+    r = esimctl(*SIM, "profile", "list", "--icons")
+    assert "ICON" in r.out.splitlines()[0] and "png" in r.out
+    assert "icon" in esimctl(*SIM, "--json", "profile", "list", "--icons").json()["data"]["profiles"][0]
+
+
+def test_switch_then_list_and_state_persists(esimctl) -> None:  # type: ignore[no-untyped-def]
+    r = esimctl(*SIM, "profile", "switch", AU)
+    assert r.code == 0, r.err
+    assert "switched to" in r.out and "card reset" in r.out
+    assert "disabled" in r.out and "->" in r.out
+    s = states(esimctl)
+    assert s[AU] == "enabled" and s[DOCOMO] == "disabled"
+    again = esimctl(*SIM, "profile", "switch", AU)
+    assert again.code == 0 and "already" in again.out
+
+
+def test_switch_by_nickname_json(esimctl) -> None:  # type: ignore[no-untyped-def]
+    doc = esimctl(*SIM, "--json", "profile", "switch", "RAKUTEN").json()  # nicknames match case-insensitively
+    assert doc["data"]["target"] == RAKUTEN and doc["data"]["cardReset"] is True
+    after = {p["iccid"]: p["profileState"] for p in doc["data"]["after"]}
+    assert after[RAKUTEN] == "enabled"
+
+
+def test_enable_disable(esimctl) -> None:  # type: ignore[no-untyped-def]
+    r = esimctl(*SIM, "profile", "enable", SOFTBANK)
+    assert r.code == 0 and "enabled" in r.out
+    assert states(esimctl)[SOFTBANK] == "enabled"
+    assert esimctl(*SIM, "profile", "disable", SOFTBANK).code == 0
+    assert "enabled" not in states(esimctl).values()
+
+
+def test_enable_by_aid(esimctl) -> None:  # type: ignore[no-untyped-def]
+    assert esimctl(*SIM, "profile", "enable", "A0000005591010FFFFFFFF8900001200").code == 0
+    assert states(esimctl)[SOFTBANK] == "enabled"
+
+
+def test_delete_asks_first(esimctl) -> None:  # type: ignore[no-untyped-def]
+    r = esimctl(*SIM, "profile", "delete", RAKUTEN, input="n\n")
+    assert r.code == 1 and "Delete profile" in r.err and "aborted" in r.err
+    assert RAKUTEN in states(esimctl)
+    r = esimctl(*SIM, "profile", "delete", RAKUTEN, input="y\n")
+    assert r.code == 0 and "deleted" in r.out
+    assert RAKUTEN not in states(esimctl)
+
+
+def test_delete_with_yes_and_no_stdin(esimctl) -> None:  # type: ignore[no-untyped-def]
+    assert esimctl(*SIM, "profile", "delete", "au travel").code == 1  # EOF on the question: nothing deleted
+    assert AU in states(esimctl)
+    assert esimctl(*SIM, "profile", "delete", "--yes", "au travel").code == 0
+    assert AU not in states(esimctl)
+
+
+def test_nickname_set_and_clear(esimctl) -> None:  # type: ignore[no-untyped-def]
+    assert esimctl(*SIM, "profile", "nickname", SOFTBANK, "家族のタブレット").code == 0
+    r = esimctl(*SIM, "profile", "list")
+    assert "家族のタブレット" in r.out
+    assert esimctl(*SIM, "profile", "nickname", "家族のタブレット").code == 0  # by nickname, cleared
+    assert "家族のタブレット" not in esimctl(*SIM, "profile", "list").out
+
+
+@pytest.mark.parametrize("args,code,message", [
+    (("profile", "enable", "12345"), 2, "not an ICCID"),
+    (("profile", "enable", "nosuch"), 2, "no profile matches 'nosuch'. Profiles on the card: 8981100123456789017"),
+    (("profile", "delete", "--yes", DOCOMO), 4, "profileNotInDisabledState"),
+    (("profile", "delete", "--yes", BOOTSTRAP), 4, "disallowedByPolicy"),
+    (("profile", "disable", AU), 4, "profileNotInEnabledState"),
+    (("profile", "enable", DOCOMO), 4, "profileNotInDisabledState"),
+    (("profile", "nickname", SOFTBANK, "x" * 65), 2, "at most 64 bytes"),
+    (("profile", "enable", "8981000000000000000"), 4, "iccidOrAidNotFound"),
+    (("--mss", "3", "profile", "list"), 2, "--mss"),
+    (("--isdr-aid", "zz", "profile", "list"), 2, "not hex"),
+    (("--isdr-aid", "A000000559", "profile", "list"), 5, "no application A000000559"),
+    (("profile", "frobnicate"), 2, "No such command"),
+])
+def test_error_paths(esimctl, args: tuple[str, ...], code: int, message: str) -> None:  # type: ignore[no-untyped-def]
+    r = esimctl(*SIM, *args)
+    assert r.code == code, (r.out, r.err)
+    assert message in r.err
+    assert "Traceback" not in r.err
+
+
+def test_luhn_mismatch_is_a_warning(esimctl) -> None:  # type: ignore[no-untyped-def]
+    r = esimctl(*SIM, "profile", "enable", "8981000000000000001")
+    assert "fails the Luhn check" in r.err
+    assert r.code == 4  # then the card, not esimctl, says it is unknown
+
+
+def test_json_error_document(esimctl) -> None:  # type: ignore[no-untyped-def]
+    r = esimctl(*SIM, "--json", "profile", "delete", "--yes", DOCOMO)
+    assert r.code == 4 and r.out == ""
+    err = r.error_json()
+    assert err["ok"] is False and err["error"]["code"] == "card-refused"
+    assert err["error"]["result"] == "profileNotInDisabledState" and err["error"]["resultCode"] == 2
+    assert err["error"]["exitCode"] == 4 and err["error"]["function"] == "DeleteProfile"
+    usage = esimctl(*SIM, "--json", "profile", "enable", "123")
+    assert usage.code == 2 and usage.error_json()["error"]["code"] == "usage"
+
+
+def test_chip_info(esimctl) -> None:  # type: ignore[no-untyped-def]
+    r = esimctl(*SIM, "chip", "info")
+    assert r.code == 0
+    for text in ("89049032000000000000000000012385", "SGP.22 v2.3.1", "402112 bytes", "basicEuicc",
+                 "81370F5125D0B1D408D4C3B232E6D25E795BEBFB", "lpa.ds.gsma.com", "RAT rule 1", "DEMO-SAS-0001"):
+        assert text in r.out
+    doc = esimctl(*SIM, "--json", "chip", "info").json()["data"]
+    assert doc["eid"] == "89049032000000000000000000012385"
+    assert doc["euiccInfo2"]["extCardResource"]["freeNonVolatileMemory"] == 402112
+    assert doc["rat"][0]["allowedOperators"][0]["mccMnc"] == "EEE-EE"
+
+
+def test_default_dp(esimctl) -> None:  # type: ignore[no-untyped-def]
+    assert "(none)" in esimctl(*SIM, "chip", "default-dp").out
+    assert esimctl(*SIM, "chip", "default-dp", "rsp.example.com").code == 0
+    assert "rsp.example.com" in esimctl(*SIM, "chip", "default-dp").out
+    assert esimctl(*SIM, "chip", "default-dp", "--clear").code == 0
+    assert "(none)" in esimctl(*SIM, "chip", "default-dp").out
+    assert esimctl(*SIM, "chip", "default-dp", "bad host").code == 2
+
+
+def test_chip_reset_asks_and_deletes(esimctl) -> None:  # type: ignore[no-untyped-def]
+    r = esimctl(*SIM, "chip", "reset", input="n\n")
+    assert r.code == 1 and DOCOMO in r.err  # the question lists what would go
+    assert len(states(esimctl)) == 7
+    r = esimctl(*SIM, "chip", "reset", "--yes")
+    assert r.code == 0
+    assert set(states(esimctl)) == {"89001000000000000010", BOOTSTRAP}  # pre-loaded test, provisioning stay
+    r = esimctl(*SIM, "chip", "reset", "--yes", "--operational")
+    assert r.code == 4 and "nothingToDelete" in r.err
+
+
+def test_chip_reset_options(esimctl) -> None:  # type: ignore[no-untyped-def]
+    doc = esimctl(*SIM, "--json", "chip", "reset", "--yes", "--preloaded-test", "--provisioning").json()
+    assert doc["data"]["resetOptions"] == ["deletePreLoadedTestProfiles", "deleteProvisioningProfiles"]
+    s = states(esimctl)
+    assert "89001000000000000010" not in s and BOOTSTRAP not in s and DOCOMO in s
+
+
+def test_notification_list(esimctl) -> None:  # type: ignore[no-untyped-def]
+    assert "no pending notifications" in esimctl(*SIM, "notification", "list").out
+    esimctl(*SIM, "profile", "switch", AU)
+    r = esimctl(*SIM, "notification", "list")
+    assert "Disable" in r.out and "smdp.docomo.example" in r.out and "smdp.au.example" in r.out
+
+
+def test_sim_reset_restores_demo(esimctl) -> None:  # type: ignore[no-untyped-def]
+    esimctl(*SIM, "profile", "switch", AU)
+    r = esimctl("sim", "reset")
+    assert r.code == 0 and "discarded" in r.out
+    assert states(esimctl)[DOCOMO] == "enabled"
+    assert "already" in esimctl("sim", "reset").out
+
+
+def test_custom_card_file(esimctl, demo_card: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    data = yaml.safe_load(demo_card.read_text())
+    data["profiles"] = data["profiles"][:2]
+    card = tmp_path / "two.yaml"
+    card.write_text(yaml.safe_dump(data))
+    r = esimctl("--reader", f"sim:{card}", "--json", "profile", "list")
+    assert [p["iccid"] for p in r.json()["data"]["profiles"]] == [DOCOMO, AU]
+    assert r.json()["reader"] == f"sim:{card}"
+
+
+@pytest.mark.parametrize("content,where", [
+    ("eid: '123'\n", "eid"),
+    ("eid: '89049032000000000000000000012385'\nprofiles: [{iccid: '8981', isdp_aid: 'A0'}]\n", "profiles[0].iccid"),
+    ("eid: '89049032000000000000000000012385'\nbogus: 1\n", "bogus"),
+    ("eid: [unclosed\n", ":2"),
+])
+def test_broken_card_file(esimctl, tmp_path: Path, content: str, where: str) -> None:  # type: ignore[no-untyped-def]
+    card = tmp_path / "bad.yaml"
+    card.write_text(content)
+    r = esimctl("--reader", f"sim:{card}", "profile", "list")
+    assert r.code == 6 and str(card) in r.err and where in r.err
+    assert "Traceback" not in r.err
+
+
+def test_missing_card_file(esimctl, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    r = esimctl("--reader", f"sim:{tmp_path / 'none.yaml'}", "profile", "list")
+    assert r.code == 6 and "does not exist" in r.err
+
+
+def test_trace_prints_every_apdu(esimctl) -> None:  # type: ignore[no-untyped-def]
+    r = esimctl(*SIM, "-v", "chip", "default-dp")
+    sent = [line for line in r.err.splitlines() if line.startswith("-> ")]
+    assert sent[0] == "-> 0070000001" and sent[-1] == "-> 01708001"
+    assert len(sent) == 4
+
+
+def test_reader_env_variable(esimctl, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("ESIMCTL_READER", "sim")
+    assert esimctl("--json", "profile", "list").json()["reader"] == "sim"
+
+
+def test_help_never_touches_a_reader(esimctl, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("ESIMCTL_READER", "no such reader anywhere")
+    for args in (["--help"], ["profile", "--help"], ["profile", "switch", "--help"], ["chip", "reset", "--help"]):
+        r = esimctl(*args)
+        assert r.code == 0 and "Usage:" in r.out
+
+
+def _run(*args: str, env_home: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ESIMCTL_HOME": str(env_home)}
+    return subprocess.run([sys.executable, "-m", "esimctl.cli.main", *args], capture_output=True, text=True,
+                          env=env, timeout=60, stdin=subprocess.DEVNULL)
+
+
+def test_real_process_exit_codes_without_traceback(tmp_path: Path) -> None:
+    ok = _run("--reader", "sim", "profile", "list", env_home=tmp_path)
+    assert ok.returncode == 0 and DOCOMO in ok.stdout
+    bad = _run("--reader", "sim", "profile", "delete", "--yes", DOCOMO, env_home=tmp_path)
+    assert bad.returncode == 4 and "Traceback" not in bad.stderr
+    asks = _run("--reader", "sim", "profile", "delete", RAKUTEN, env_home=tmp_path)
+    assert asks.returncode == 1 and "Traceback" not in asks.stderr
+
+
+def test_corrupt_state_file_is_reported(esimctl, esimctl_home: Path) -> None:  # type: ignore[no-untyped-def]
+    esimctl(*SIM, "profile", "switch", AU)
+    state = next((esimctl_home / "sim").glob("*.state.yaml"))
+    state.write_text("eid: [\n")
+    r = esimctl(*SIM, "profile", "list")
+    assert r.code == 6 and str(state) in r.err and "esimctl sim reset" in r.err
+    assert esimctl("sim", "reset").code == 0
+    assert esimctl(*SIM, "profile", "list").code == 0
