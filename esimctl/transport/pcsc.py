@@ -160,8 +160,9 @@ def _protocol_name(bits: int) -> str:
 
 def _choose(readers: list[ReaderInfo], selector: str | None) -> ReaderInfo:
     def listing(items: list[ReaderInfo]) -> str:
-        return "; ".join(
-            f"{readers.index(r)}: {r.name}{'' if r.card_present else ' (no card)'}" for r in items)
+        wanted = {id(r) for r in items}
+        return "; ".join(f"{i}: {r.name}{'' if r.card_present else ' (no card)'}"
+                         for i, r in enumerate(readers) if id(r) in wanted)
 
     if not readers:
         raise NoReaderError("no smart-card reader found",
