@@ -164,7 +164,9 @@ def pcsc_service() -> PcscService:
     argv = [str(script)] + ([] if in_ci() else ["--no-install"])
     done = subprocess.run(argv, capture_output=True, text=True, timeout=600, check=False)
     if done.returncode != 0:
-        _unavailable(f"{' '.join(argv)} failed:\n{done.stdout}{done.stderr}")
+        output = (done.stdout + done.stderr).strip()
+        _unavailable(f"pcscd is not running and {' '.join(argv)} failed (exit {done.returncode})"
+                     + (f":\n{output}" if output else ""))
     try:
         readers = _vpcd_readers()
     except EsimctlError as exc:
