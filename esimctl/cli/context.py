@@ -5,12 +5,14 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from esimctl.cli.output import emit_json
-from esimctl.euicc import Euicc
+
+if TYPE_CHECKING:  # the ES10 layer loads only when a command talks to a card: --help stays fast
+    from esimctl.euicc import Euicc
 
 
 @dataclass
@@ -39,6 +41,7 @@ class Options:
 
     @contextlib.contextmanager
     def euicc(self) -> Iterator[Euicc]:
+        from esimctl.euicc import Euicc
         from esimctl.readers import open_transport
         from esimctl.session import Session
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from esimctl.cli.context import Options, options
 from esimctl.cli.output import table
 from esimctl.cli.views import PROFILE_HEADERS, profile_json, profile_row
-from esimctl.euicc import Euicc
+
+if TYPE_CHECKING:
+    from esimctl.euicc import Euicc
 
 REFRESH_HELP = ("ask the card to send REFRESH (--refresh), or not (--no-refresh, the default: on a PC/SC "
                 "reader nobody handles REFRESH, and some removable eUICCs refuse it)")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from esimctl.codec.bcd import decode_plmn
-from esimctl.es10 import messages as m
 from esimctl.es10.enums import PPR_MEANING
+
+if TYPE_CHECKING:
+    from esimctl.es10 import messages as m
 
 
 def _name(value: Any) -> str:
