@@ -266,3 +266,16 @@ def test_corrupt_state_file_is_reported(esimctl, esimctl_home: Path) -> None:  #
     assert r.code == 6 and str(state) in r.err and "esimctl sim reset" in r.err
     assert esimctl("sim", "reset").code == 0
     assert esimctl(*SIM, "profile", "list").code == 0
+
+
+def test_switch_retries_once_after_cat_busy(esimctl, demo_card: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    data = yaml.safe_load(demo_card.read_text())
+    data["cat_busy"] = True
+    card = tmp_path / "busy.yaml"
+    card.write_text(yaml.safe_dump(data, allow_unicode=True))
+    reader = ("--reader", f"sim:{card}")
+    assert esimctl(*reader, "profile", "enable", AU).code == 4  # plain enable: the card's answer stands
+    r = esimctl(*reader, "profile", "switch", AU)
+    assert r.code == 0 and "catBusy" in r.err and "switched to" in r.out
+    assert {p["iccid"]: p["profileState"] for p in
+            esimctl(*reader, "--json", "profile", "list").json()["data"]["profiles"]}[AU] == "enabled"

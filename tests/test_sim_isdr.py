@@ -93,7 +93,7 @@ def test_ppr1_forbids_disabling_and_switching_away(card: SimulatedCard) -> None:
 
 
 def test_cat_busy_until_reset(card: SimulatedCard) -> None:
-    card.isdr.cat_busy = True
+    card.state.cat_busy = True
     for euicc in open_euicc(card):
         with pytest.raises(Es10Error) as excinfo:
             euicc.enable_profile(AU)

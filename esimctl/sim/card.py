@@ -103,11 +103,11 @@ class SimulatedCard:
         """Closes every logical channel, and makes the ISD-R's enabled profile the live one."""
         self.powered = True
         self.channels = {0: _Channel()}
-        self.isdr.cat_busy = False
         enabled = self.state.enabled()
         live = enabled.iccid if enabled else None
-        if live != self.state.active_iccid:
+        if live != self.state.active_iccid or self.state.cat_busy:
             self.state.active_iccid = live
+            self.state.cat_busy = False  # the toolkit's busy state does not survive a reset
             self._save()
         return self.atr
 

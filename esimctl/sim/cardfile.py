@@ -129,7 +129,7 @@ _INFO_KEYS = {"profile_version", "svn", "firmware", "installed_applications", "f
               "ci_pkids_verification", "ci_pkids_signing", "category", "forbidden_pprs", "pp_version",
               "sas_accreditation", "platform_label", "discovery_base_url"}
 _TOP_KEYS = {"eid", "euicc_info", "default_dp_address", "root_ds_address", "rat", "profiles",
-             "notifications", "next_seq_number", "active_iccid", "description"}
+             "notifications", "next_seq_number", "active_iccid", "description", "cat_busy"}
 
 
 def _profile(top: _Fields, i: int, data: Any) -> SimProfile:
@@ -244,6 +244,7 @@ def parse_card(data: Any, source: str) -> CardState:
         notifications=notifications,
         next_seq_number=top.get("next_seq_number", int, max((n.seq_number + 1 for n in notifications), default=0)),
         active_iccid=top.get("active_iccid", str, enabled),
+        cat_busy=top.get("cat_busy", bool, False),
     )
 
 
@@ -290,6 +291,7 @@ def dump_card(state: CardState) -> dict[str, Any]:
         "root_ds_address": state.root_ds_address,
         "active_iccid": state.active_iccid,
         "next_seq_number": state.next_seq_number,
+        "cat_busy": state.cat_busy or None,
         "rat": [_drop_none({
             "pprs": sorted(r.pprs),
             "allowed_operators": [_drop_none({"mcc_mnc": m, "gid1": g1.hex().upper() if g1 else None,

@@ -34,7 +34,6 @@ class Isdr:
         self.state = state
         self.on_change = on_change
         self.aid = aid
-        self.cat_busy = False  # set by tests or a card's quirks; a reset clears it
         self._handlers: dict[int, Callable[[bytes], Reply]] = {
             0xBF3E: self.get_euicc_data, 0xBF2D: self.get_profiles_info, 0xBF31: self.enable,
             0xBF32: self.disable, 0xBF33: self.delete, 0xBF34: self.memory_reset, 0xBF29: self.set_nickname,
@@ -126,7 +125,7 @@ class Isdr:
         current = self.state.enabled()
         if current is not None and "ppr1" in current.pprs:
             return r.EnableResult.disallowedByPolicy  # enabling this one would disable a PPR1 profile
-        if self.cat_busy:
+        if self.state.cat_busy:
             return r.EnableResult.catBusy
         return r.EnableResult.ok
 
@@ -155,7 +154,7 @@ class Isdr:
             result = r.DisableResult.profileNotInEnabledState
         elif "ppr1" in target.pprs:
             result = r.DisableResult.disallowedByPolicy
-        elif self.cat_busy:
+        elif self.state.cat_busy:
             result = r.DisableResult.catBusy
         else:
             target.state = ProfileState.disabled
@@ -196,7 +195,7 @@ class Isdr:
         reset_dp = "resetDefaultSmdpAddress" in options and self.state.default_dp_address is not None
         if not victims and not reset_dp:
             return Reply(m.EuiccMemoryResetResponse(reset_result=r.MemoryResetResult.nothingToDelete).encode())
-        if self.cat_busy:
+        if self.state.cat_busy:
             return Reply(m.EuiccMemoryResetResponse(reset_result=r.MemoryResetResult.catBusy).encode())
         # A memory reset ignores PPRs and profile state: it is the user's last resort.
         self.state.profiles = [p for p in self.state.profiles if p not in victims]

@@ -82,6 +82,8 @@ class CardState:
     # The profile whose USIM the terminal sees: it follows the ISD-R's enabled profile only at
     # the next reset or power-on, as on a real card whose REFRESH nobody handles.
     active_iccid: str | None = None
+    # The card's toolkit is busy: enable, disable and memory reset answer catBusy until a reset.
+    cat_busy: bool = False
 
     def enabled(self) -> SimProfile | None:
         return next((p for p in self.profiles if p.state == ProfileState.enabled), None)
