@@ -119,7 +119,8 @@ def _stale_warning(brands: Sequence[Brand]) -> None:
     stale = [item for brand in brands for item in stale_sources(brand, today())]
     if stale:
         names = ", ".join(dict.fromkeys(item.brand.id for item in stale))
-        _warn(f"{_count(len(stale), 'source')} behind these facts were checked more than 12 months "
+        _warn(f"{_count(len(stale), 'source')} behind these facts {'was' if len(stale) == 1 else 'were'} "
+              "checked more than 12 months "
               f"ago (before {stale_before(today()).isoformat()}): {names}; prices and rules may have "
               "changed")
 
