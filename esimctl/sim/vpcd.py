@@ -240,9 +240,10 @@ def reader_name_for_port(port: int) -> str | None:
     return None
 
 
-def serve_process(card: Card, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
+def serve_process(card: Card, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
+                  on_ready: Callable[[], None] | None = None) -> None:
     """serve() for a process of its own (`esimctl sim serve`): records its PID so tools/pcsc-down
-    can stop it, and says on stderr where the card went."""
+    can stop it, and says on stderr where the card went (or calls `on_ready` instead)."""
     pidfile = None
     state = pcsc_state_dir()
     if state is not None and state.is_dir():
@@ -257,7 +258,7 @@ def serve_process(card: Card, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT
               file=sys.stderr, flush=True)
 
     try:
-        serve(card, host, port, on_ready=ready)
+        serve(card, host, port, on_ready=on_ready or ready)
     finally:
         with contextlib.suppress(OSError):
             if pidfile is not None and pidfile.read_text().strip() == str(os.getpid()):
