@@ -17,8 +17,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from esimctl.catalogue import CatalogueError
-from esimctl.cli.plans import plans
+from esimctl.catalogue import CatalogueError, load_dirs, match_in
+from esimctl.cli.plans import plans, render_match
 from esimctl.errors import EsimctlError, ExitCode, UsageError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "catalogue"
@@ -294,3 +294,17 @@ def test_through_the_root_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert esimctl(["--json", "plans", "list", "--brand", "yama"]) == 0
     out, _ = capsys.readouterr()
     assert [plan["id"] for plan in json.loads(out)["data"]["plans"]] == ["yama-unlimited"]
+
+
+def test_render_match_explains_one_profile() -> None:
+    catalogue = load_dirs([GOOD], today=TODAY)
+    lines = render_match(match_in(catalogue, mcc_mnc="440-10", iccid="8981100999000000001"))
+    assert lines[0] == "operator: HOSHI mobile / ほしモバイル (brand hoshi; identified)"
+    assert "  why: ICCID prefix 8981100999 is listed for HOSHI mobile" in lines
+    assert any(line.split()[:2] == ["hoshi-giga", "*"] for line in lines)
+    assert lines[-1] == "every fact and its source: esimctl plans show hoshi"
+    network = render_match(match_in(catalogue, mcc_mnc="44010"))
+    assert network[0] == "operator: Kumo / クモ (brand kumo; network only: the brand cannot be told for certain)"
+    assert "  could also be: kumo-lite, hoshi" in network
+    assert render_match(None) == [
+        "operator: not in the plan catalogue (no MCC-MNC, GID1, ICCID prefix or SPN fits)"]

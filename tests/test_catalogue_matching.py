@@ -20,7 +20,10 @@ from esimctl.catalogue import (
     normalise_iccid,
     normalise_mcc_mnc,
     normalise_spn,
+    operator_label,
+    sharing_label,
 )
+from esimctl.catalogue.serialize import match_json
 
 TODAY = date(2026, 11, 24)
 
@@ -217,3 +220,20 @@ def test_spn_ignores_case_and_full_width_forms(spn: str) -> None:
 @given(st.from_regex(r"89\d{16,17}", fullmatch=True))
 def test_iccid_padding_is_ignored(iccid: str) -> None:
     assert normalise_iccid(iccid + "F") == normalise_iccid(iccid) == iccid
+
+
+def test_labels_for_the_profile_list_columns(japan: Catalogue) -> None:
+    exact = match_in(japan, spn="Virt Mobile")
+    network = match_in(japan, mcc_mnc="440-10")
+    assert (operator_label(exact), operator_label(network), operator_label(None)) == ("VIRT", "docomo network", "-")
+    assert sharing_label(exact) == "pool? gift? disc? num? teth?"
+    assert sharing_label(network) == "pool? gift? disc? num? teth? (if NW)"
+    assert sharing_label(None) == "-"
+
+
+def test_match_json(japan: Catalogue) -> None:
+    document = match_json(match_in(japan, mcc_mnc="440-10"))
+    assert (document["confidence"], document["brand"], document["network"]) == ("network", "nw", "docomo")
+    assert document["possible"] == ["nw-online", "plain", "virt"]
+    assert document["operator"] == "docomo network" and document["plans"] == ["nw-plan"]
+    assert match_json(None)["confidence"] == "none"

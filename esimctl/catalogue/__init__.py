@@ -4,7 +4,7 @@ Stands alone: it depends on esimctl.errors and esimctl.resources only, and never
 """
 
 from esimctl.catalogue.answer import Answer, Claim, Evidence, Section, build_answer
-from esimctl.catalogue.glance import brand_glance, plan_glance, plans_glance
+from esimctl.catalogue.glance import brand_glance, operator_label, plan_glance, plans_glance, sharing_label
 from esimctl.catalogue.issues import CatalogueError, Issue
 from esimctl.catalogue.loading import (
     ENV_VAR,
@@ -87,8 +87,10 @@ __all__ = [
     "normalise_iccid",
     "normalise_mcc_mnc",
     "normalise_spn",
+    "operator_label",
     "plan_glance",
     "plans_glance",
+    "sharing_label",
     "shipped_dir",
     "stale_before",
     "stale_sources",

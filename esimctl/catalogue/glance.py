@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from esimctl.catalogue.matching import Confidence, Match
 from esimctl.catalogue.model import Brand, DataPool, NumberShare, Plan, SharingType
 
 _TOKENS = {
@@ -73,3 +74,25 @@ def plans_glance(plans: Sequence[Plan]) -> str:
 
 def brand_glance(brand: Brand) -> str:
     return plans_glance(brand.plans)
+
+
+def operator_label(match: Match | None) -> str:
+    """A short operator column: "IIJmio" when identified, "docomo network" or "docomo?" when only
+    the network is known, "-" when nothing fits."""
+    if match is None:
+        return "-"
+    if match.confidence is Confidence.EXACT:
+        return str(match.brand.name)
+    if match.network and match.possible:
+        return f"{match.network} network"
+    return f"{match.brand.name}?"
+
+
+def sharing_label(match: Match | None) -> str:
+    """A short sharing column: the brand's glance, hedged when the brand is not certain."""
+    if match is None:
+        return "-"
+    glance = brand_glance(match.brand)
+    if match.confidence is Confidence.EXACT:
+        return glance
+    return f"{glance} (if {match.brand.name})"

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from esimctl.catalogue.answer import Answer, Claim, Evidence
-from esimctl.catalogue.glance import brand_glance, plan_glance
+from esimctl.catalogue.glance import brand_glance, operator_label, plan_glance, sharing_label
 from esimctl.catalogue.loading import Stats
 from esimctl.catalogue.matching import Match
 from esimctl.catalogue.model import Brand, Fact, Name, Plan, SharingEntry, Source, entry_facts
@@ -83,10 +83,14 @@ def stale_json(stale: list[StaleSource] | tuple[StaleSource, ...], today: date) 
 
 
 def match_json(match: Match | None) -> dict[str, Any]:
+    """The match for a profile's JSON: confidence exact | network | none."""
     if match is None:
-        return {"confidence": "none", "brand": None, "possible": [], "network": None, "reasons": []}
-    return {"confidence": str(match.confidence), "brand": match.brand.id, "network": match.network,
-            "possible": [brand.id for brand in match.possible], "reasons": list(match.reasons)}
+        return {"confidence": "none", "brand": None, "brand_name": None, "network": None, "possible": [],
+                "reasons": [], "operator": operator_label(None), "sharing": sharing_label(None), "plans": []}
+    return {"confidence": str(match.confidence), "brand": match.brand.id, "brand_name": name_json(match.brand.name),
+            "network": match.network, "possible": [brand.id for brand in match.possible],
+            "reasons": list(match.reasons), "operator": operator_label(match), "sharing": sharing_label(match),
+            "plans": [plan.id for plan in match.brand.plans]}
 
 
 def _evidence_json(item: Evidence) -> dict[str, Any]:

@@ -14,8 +14,10 @@ from esimctl.catalogue import (
     Brand,
     Catalogue,
     CatalogueError,
+    Confidence,
     Fact,
     Issue,
+    Match,
     Plan,
     SharingType,
     Source,
@@ -301,6 +303,28 @@ def show(ident: str, catalogue_dirs: tuple[Path, ...], as_json: bool) -> None:
     click.echo("\n".join(lines))
 
 
+def render_match(match: Match | None) -> list[str]:
+    """What the catalogue says about one installed profile (for `esimctl profile plans`):
+    which brand, how sure, why, and the brand's plans at a glance."""
+    if match is None:
+        return ["operator: not in the plan catalogue (no MCC-MNC, GID1, ICCID prefix or SPN fits)"]
+    how = ("identified" if match.confidence is Confidence.EXACT
+           else "network only: the brand cannot be told for certain")
+    lines = [f"operator: {_names(match.brand)} (brand {match.brand.id}; {how})"]
+    lines += [f"  why: {reason}" for reason in match.reasons]
+    if match.possible:
+        lines.append(f"  could also be: {', '.join(brand.id for brand in match.possible)}")
+    if match.brand.plans:
+        lines += ["", f"plans of {match.brand.id}:"]
+        rows = [[plan.id + (" *" if _plan_is_stale(plan) else ""), str(plan.name),
+                 f"eSIM {_yes_no(plan.esim_voice)}/{_yes_no(plan.esim_data)}",
+                 f"open {_yes_no(plan.open)}", plan_glance(plan)] for plan in match.brand.plans]
+        lines += ["  " + line for line in table(["PLAN", "NAME", "ESIM V/D", "OPEN", "SHARING"], rows)
+                  .splitlines()[1:]]
+    lines += ["", f"every fact and its source: esimctl plans show {match.brand.id}"]
+    return lines
+
+
 # -- plans answer -----------------------------------------------------------------------------------
 
 
@@ -381,4 +405,4 @@ def check(dirs: tuple[Path, ...], catalogue_dirs: tuple[Path, ...], as_json: boo
     click.echo(_summary(report.stats, 0, len(stale)))
 
 
-__all__ = ["plans", "render_answer", "render_brand", "render_plan"]
+__all__ = ["plans", "render_answer", "render_brand", "render_match", "render_plan"]
