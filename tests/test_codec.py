@@ -84,6 +84,12 @@ def test_integers_and_versions() -> None:
     assert Version().decode(Tlv(0x81, b"\x02\x02")) == "2.2"  # short version string tolerated
 
 
+def test_card_resources_are_unsigned() -> None:
+    res = m.ExtCardResource.from_value(bytes.fromhex("810108820280008303010000"))
+    assert res.installed_application == 8 and res.free_non_volatile_memory == 32768
+    assert res.free_volatile_memory == 65536
+
+
 def test_unknown_tags_are_kept_and_reencoded() -> None:
     # A ProfileInfo with a proprietary BF76 inside, as some real cards send.
     raw = bytes.fromhex("E3115A0A981801103254769810F7BF7602AABB")

@@ -68,6 +68,19 @@ class Integer(Kind[int]):
         return encode_integer(value)
 
 
+class Unsigned(Kind[int]):
+    """A count that cannot be negative (ETSI TS 102 226 resources): some cards use a fixed width
+    with no leading 00, so the top bit is not a sign."""
+
+    def decode(self, tlv: Tlv) -> int:
+        if not tlv.value:
+            raise CodecError("empty number")
+        return int.from_bytes(tlv.value, "big")
+
+    def encode(self, value: int) -> bytes:
+        return encode_integer(value)
+
+
 E = TypeVar("E", bound=IntEnum)
 
 

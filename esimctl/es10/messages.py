@@ -15,6 +15,7 @@ from esimctl.codec.asn1 import (
     Integer,
     OctetString,
     SequenceOf,
+    Unsigned,
     Utf8,
     Version,
 )
@@ -38,6 +39,7 @@ UTF8 = Utf8()
 ICCID = Iccid()
 VERSION = Version()
 INTEGER = Integer()
+UNSIGNED = Unsigned()
 PPR = BitString(PPR_IDS)
 EVENTS = BitString(NOTIFICATION_EVENTS)
 SKI_LIST = SequenceOf(0x04, OCTETS)  # SEQUENCE OF SubjectKeyIdentifier (OCTET STRING)
@@ -250,9 +252,9 @@ class EuiccInfo1(Message):
 class ExtCardResource(Message):
     """ETSI TS 102 226 extended card resources, carried inside an OCTET STRING."""
 
-    installed_application: int | None = tlv(0x81, INTEGER, "installedApplication")
-    free_non_volatile_memory: int | None = tlv(0x82, INTEGER, "freeNonVolatileMemory")
-    free_volatile_memory: int | None = tlv(0x83, INTEGER, "freeVolatileMemory")
+    installed_application: int | None = tlv(0x81, UNSIGNED, "installedApplication")
+    free_non_volatile_memory: int | None = tlv(0x82, UNSIGNED, "freeNonVolatileMemory")
+    free_volatile_memory: int | None = tlv(0x83, UNSIGNED, "freeVolatileMemory")
 
 
 @dataclass(kw_only=True)
