@@ -96,8 +96,9 @@ def _pool_claim(brand: Brand, plan: Plan, today: date) -> Claim:
             None: "no source says whether eSIM lines may join"}[pool.esim_lines.value]
     fee = f"; fee: {pool.fee.value}" if pool.fee.known else ""
     statement = f"{_label(brand, plan)}: {feature}pools one data allowance across {lines}{who}; {esim}{fee}."
-    fields = [("offered", pool.offered), ("esim_lines", pool.esim_lines), ("max_lines", pool.max_lines),
-              ("who", pool.who), ("fee", pool.fee)]
+    fields: list[tuple[str, Fact[Any]]] = [
+        ("offered", pool.offered), ("esim_lines", pool.esim_lines), ("max_lines", pool.max_lines),
+        ("who", pool.who), ("fee", pool.fee)]
     evidence = [_evidence(f"sharing.data-pool.{key}", fact, today) for key, fact in fields]
     evidence += [_evidence(key, getattr(plan, key), today) for key in ("esim_voice", "esim_data", "open")]
     return Claim(brand, plan, statement, tuple(evidence))

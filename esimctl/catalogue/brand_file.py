@@ -8,11 +8,11 @@ it were sourced.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from esimctl.catalogue import schema
 from esimctl.catalogue.issues import Issue
@@ -20,14 +20,19 @@ from esimctl.catalogue.model import (
     ENTRY_CLASSES,
     Brand,
     Conflict,
+    DataGift,
+    DataPool,
     Fact,
+    FamilyDiscount,
     Identifiers,
     Name,
+    NumberShare,
     Plan,
     Sharing,
     SharingEntry,
     SharingType,
     Source,
+    Tethering,
 )
 from esimctl.catalogue.yaml_lines import LineDict, LineList, load_yaml
 
@@ -114,10 +119,11 @@ class _Reader:
         if key not in raw:
             return None
         try:
-            return schema.TEXT.check(raw[key])
+            text: str = schema.TEXT.check(raw[key])
         except ValueError as error:
             self.error(raw.line_of(key), where, str(error))
             return None
+        return text
 
     def ident(self, value: Any, line: int, where: str) -> str | None:
         if isinstance(value, str) and schema.ID_PATTERN.fullmatch(value):
@@ -324,10 +330,9 @@ class _Reader:
         })
 
     def read_plans(self, value: Any, line: int, brand_id: str) -> tuple[Plan, ...]:
-        items = self.sequence(value, line, "plans")
+        items = self.sequence(value, line, "plans") or LineList(line)
         plans = []
-        for index, item in enumerate(items or ()):
-            assert items is not None
+        for index, item in enumerate(items):
             plan = self.read_plan(item, items.line_of(index), f"plans[{index}]", brand_id)
             if plan is not None:
                 plans.append(plan)
@@ -354,8 +359,9 @@ class _Reader:
         entries: dict[SharingType, SharingEntry] = {}
         first_line: dict[SharingType, int] = {}
         items = self.sequence(plan["sharing"], plan.line_of("sharing"), where) if "sharing" in plan else None
-        for index, item in enumerate(items or ()):
-            assert items is not None
+        if items is None:  # missing or not a list: already reported
+            return _placeholder_sharing()
+        for index, item in enumerate(items):
             at = f"{where}[{index}]"
             raw = self.mapping(item, items.line_of(index), at)
             if raw is None:
@@ -380,11 +386,28 @@ class _Reader:
                      for key, value_type in fields.items() if key in raw}
             facts.setdefault("offered", Fact())
             entries[kind] = ENTRY_CLASSES[kind](**facts)
-        if items is not None:
-            missing = [kind.value for kind in SharingType if kind not in entries and kind not in first_line]
-            if missing:
-                self.error(plan.key_lines.get("sharing", plan.line), where,
-                           f"missing type {', '.join(missing)} (every plan lists all five: "
-                           f"{', '.join(SharingType)})")
-        return Sharing(**{kind.attribute: entries.get(kind) or ENTRY_CLASSES[kind](offered=Fact())
-                          for kind in SharingType})
+        missing = [kind.value for kind in SharingType if kind not in first_line]
+        if missing:
+            self.error(plan.key_lines.get("sharing", plan.line), where,
+                       f"missing type {', '.join(missing)} (every plan lists all five: {', '.join(SharingType)})")
+        return _placeholder_sharing(entries)
+
+
+_Entry = TypeVar("_Entry", DataPool, DataGift, FamilyDiscount, NumberShare, Tethering)
+
+
+def _placeholder_sharing(entries: Mapping[SharingType, SharingEntry] | None = None) -> Sharing:
+    """The entries read, and `offered: unknown` for the rest (the file is rejected anyway)."""
+    found = entries or {}
+
+    def entry(kind: SharingType, cls: type[_Entry]) -> _Entry:
+        read = found.get(kind)
+        return read if isinstance(read, cls) else cls(offered=Fact())
+
+    return Sharing(
+        data_pool=entry(SharingType.DATA_POOL, DataPool),
+        data_gift=entry(SharingType.DATA_GIFT, DataGift),
+        family_discount=entry(SharingType.FAMILY_DISCOUNT, FamilyDiscount),
+        number_share=entry(SharingType.NUMBER_SHARE, NumberShare),
+        tethering=entry(SharingType.TETHERING, Tethering),
+    )

@@ -104,11 +104,11 @@ def load_catalogue(option_dirs: Iterable[Path | str] = (), *, today: date | None
 
 def _duplicate_ids(read: Sequence[BrandFile]) -> list[Issue]:
     issues: list[Issue] = []
-    for kind, ids in (("brand", [(r.path, r.brand_id) for r in read if r.brand_id]),
-                      ("plan", [(r.path, at) for r in read for at in r.plan_ids])):
+    brand_ids = [(result.path, result.brand_id) for result in read if result.brand_id is not None]
+    plan_ids = [(result.path, at) for result in read for at in result.plan_ids]
+    for kind, ids in (("brand", brand_ids), ("plan", plan_ids)):
         first: dict[str, tuple[Path, IdAt]] = {}
         for path, at in ids:
-            assert at is not None
             if at.id in first:
                 other_path, other = first[at.id]
                 issues.append(Issue(path, at.line, at.field,

@@ -20,7 +20,7 @@ import yaml
 from esimctl.catalogue.issues import Issue
 
 # The C parser composes nodes (with marks) much faster; construction stays in Python either way.
-_Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
@@ -60,7 +60,7 @@ class LineList(list[Any]):
         return self.item_lines[index] if 0 <= index < len(self.item_lines) else self.line
 
 
-class LineLoader(_Base):  # type: ignore[misc, valid-type]
+class LineLoader(_Base):  # type: ignore[misc]
     """A safe loader building LineDict/LineList and collecting duplicate-key findings."""
 
     yaml_implicit_resolvers: ClassVar[dict[str | None, list[tuple[str, Any]]]] = {
