@@ -95,6 +95,12 @@ def test_list_filters(args: list[str], expected: list[str]) -> None:
     assert sorted(plan["id"] for plan in result.json()["data"]["plans"]) == expected
 
 
+def test_list_json_names_the_stale_sources() -> None:
+    stale = run("list", "--json", "--brand", "hoshi").json()["data"]["stale_sources"]
+    assert stale == [{"brand": "hoshi", "id": "hoshi-share", "url": "https://hoshi.example/share",
+                      "kind": "operator", "title": "データシェア", "checked": "2025-06-30", "stale": True}]
+
+
 def test_list_says_when_nothing_matches() -> None:
     result = run("list", "--brand", "kumo-lite", "--share", "data-pool")
     assert (result.code, result.stdout) == (0, "no plan matches\n")
@@ -112,6 +118,7 @@ def test_list_json_is_one_document_with_sourced_facts() -> None:
     document = run("list", "--json", "--brand", "kumo").json()
     assert (document["schema"], document["command"], document["ok"]) == ("esimctl/1", "plans list", True)
     (plan,) = document["data"]["plans"]
+    assert document["data"]["stale_sources"] == []
     assert plan["glance"] == "pool≤10 disc watch teth"
     pool = plan["sharing"]["data-pool"]
     assert pool["max_lines"]["value"] == 10

@@ -48,7 +48,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 LEGEND = """\
 pool≤N  one data allowance shared by up to N lines; (eSIM?) no source says whether eSIM lines may join
 gift    send spare data to another line        disc  family discount: a price cut, not sharing
-watch   a wearable on the phone's number       teth  tethering
+watch   a wearable on the phone's number       tablet  a tablet on it     teth  tethering
 ?       no source states whether it is offered"""
 
 
@@ -166,7 +166,10 @@ def list_plans(brand_ids: tuple[str, ...], share: str | None, esim: bool, open_o
             and (not open_only or plan.open.value is True)]
     _stale_warning(list(dict.fromkeys(brand for brand, _ in rows)))
     if _json_wanted(as_json):
-        _emit("plans list", {"plans": [plan_json(plan, today()) for _, plan in rows]})
+        brands = list(dict.fromkeys(brand for brand, _ in rows))
+        stale = [item for brand in brands for item in stale_sources(brand, today())]
+        _emit("plans list", {"plans": [plan_json(plan, today()) for _, plan in rows],
+                             "stale_sources": stale_json(stale, today())})
         return
     if not rows:
         click.echo("no plan matches")
