@@ -279,3 +279,40 @@ def test_switch_retries_once_after_cat_busy(esimctl, demo_card: Path, tmp_path: 
     assert r.code == 0 and "catBusy" in r.err and "switched to" in r.out
     assert {p["iccid"]: p["profileState"] for p in
             esimctl(*reader, "--json", "profile", "list").json()["data"]["profiles"]}[AU] == "enabled"
+
+
+def test_profile_list_shows_operator_and_sharing(esimctl) -> None:  # type: ignore[no-untyped-def]
+    r = esimctl(*SIM, "profile", "list")
+    header = r.out.splitlines()[0]
+    assert "OPERATOR" in header and "SHARING" in header
+    rows = {line.split()[0]: line for line in r.out.splitlines()[1:] if line[:2].isdigit()}
+    assert "docomo network" in rows[DOCOMO] and "au network" in rows[AU]
+    assert "softbank network" in rows[SOFTBANK] and "Rakuten Mobile" in rows[RAKUTEN]
+    assert "IIJmio" in rows["8981030123456789053"] and "pool≤10" in rows["8981030123456789053"]
+    for iccid in (DOCOMO, AU, SOFTBANK, RAKUTEN, "8981030123456789053"):
+        assert "disc" in rows[iccid] or "pool" in rows[iccid]  # every operator's sharing column is filled
+    doc = esimctl(*SIM, "--json", "profile", "list").json()
+    matches = {p["iccid"]: p["catalogueMatch"] for p in doc["data"]["profiles"]}
+    assert matches[DOCOMO]["confidence"] == "network" and matches[DOCOMO]["brand"] == "docomo"
+    assert "ahamo" in matches[DOCOMO]["possible"]
+    assert matches["89001000000000000010"]["confidence"] == "none"
+
+
+def test_profile_plans_explains_one_profile(esimctl) -> None:  # type: ignore[no-untyped-def]
+    r = esimctl(*SIM, "profile", "plans", "iij data")
+    assert r.code == 0
+    assert "operator: IIJmio" in r.out and "iijmio-gigaplan" in r.out and "440-03" in r.out
+    doc = esimctl(*SIM, "--json", "profile", "plans", DOCOMO).json()["data"]
+    assert doc["catalogueMatch"]["network"] == "docomo" and doc["profile"]["iccid"] == DOCOMO
+    none = esimctl(*SIM, "profile", "plans", "89001000000000000010")
+    assert none.code == 0 and "not in the plan catalogue" in none.out
+
+
+def test_broken_user_catalogue(esimctl, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "cat"
+    bad.mkdir()
+    (bad / "x.yaml").write_text("schema: 1\nbrand: [\n")
+    r = esimctl(*SIM, "profile", "list", "--catalogue", str(bad))
+    assert r.code == 0 and "plan catalogue not used" in r.err and "OPERATOR" not in r.out
+    r = esimctl(*SIM, "profile", "plans", DOCOMO, "--catalogue", str(bad))
+    assert r.code == 6 and "x.yaml" in r.err

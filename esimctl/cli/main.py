@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import traceback
@@ -26,7 +27,35 @@ def _aid(ctx: click.Context, param: click.Parameter, value: str | None) -> bytes
     return aid
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+# Each group's module loads only when that group runs, so `esimctl --help` and the card commands
+# do not pay for the plan catalogue's import; the help lines are kept here for the same reason.
+SUBCOMMANDS = {
+    "chip": ("esimctl.cli.chip", "Read the eUICC: EID, EUICCInfo, addresses, RAT; memory reset."),
+    "notification": ("esimctl.cli.notification", "Pending notifications."),
+    "plans": ("esimctl.cli.plans", "Japanese eSIM plans and what a household can share."),
+    "profile": ("esimctl.cli.profile", "List, enable, disable, switch, delete and rename profiles."),
+    "reader": ("esimctl.cli.reader", "PC/SC readers."),
+    "sim": ("esimctl.cli.sim", "The simulated eUICC: restore it, or serve it through vpcd."),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(SUBCOMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in SUBCOMMANDS:
+            return None
+        command = getattr(importlib.import_module(SUBCOMMANDS[name][0]), name)
+        assert isinstance(command, click.Command)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, SUBCOMMANDS[name][1]) for name in self.list_commands(ctx)])
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="esimctl")
 @click.option("--reader", "-r", envvar="ESIMCTL_READER", metavar="READER",
               help="PC/SC reader index or name substring, or `sim[:CARDFILE]` for a simulated card "
@@ -43,16 +72,6 @@ def cli(ctx: click.Context, reader: str | None, isdr_aid: bytes | None, mss: int
     """Manage the eSIM profiles on an eUICC through a PC/SC reader or a simulated card,
     and find which Japanese plans let a household share."""
     ctx.obj = Options(reader=reader, isdr_aid=isdr_aid, mss=mss, json=as_json, trace=trace)
-
-
-def _register() -> None:
-    from esimctl.cli import chip, notification, plans, profile, reader, sim
-
-    for group in (chip.chip, profile.profile, reader.reader, sim.sim, notification.notification, plans.plans):
-        cli.add_command(group)
-
-
-_register()
 
 
 def _command_name(argv: list[str]) -> str:

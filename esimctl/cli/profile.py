@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from esimctl.cli.context import Options, options
 from esimctl.cli.output import table
-from esimctl.cli.views import PROFILE_HEADERS, profile_json, profile_row
+from esimctl.cli.views import PROFILE_HEADERS, profile_identifiers, profile_json, profile_row
 
 if TYPE_CHECKING:
     from esimctl.euicc import Euicc
@@ -48,25 +49,84 @@ def profile() -> None:
     (32 hex digits) or a unique nickname."""
 
 
+def _catalogue_matches(opts: Options, profiles: list[Any], dirs: tuple[Path, ...]) -> list[Any] | None:
+    """Each profile's catalogue match (brand, confidence), or None when the catalogue cannot be
+    read: a broken user catalogue must not stop anyone from seeing their profiles."""
+    from esimctl.catalogue import load_catalogue, match_in
+    from esimctl.errors import DataError
+
+    try:
+        catalogue = load_catalogue(dirs)
+    except DataError as err:
+        opts.warn(f"plan catalogue not used: {err.message}")
+        return None
+    return [match_in(catalogue, **profile_identifiers(p)) for p in profiles]
+
+
+def _catalogue_option(function: Any) -> Any:
+    return click.option("--catalogue", "catalogue_dirs", multiple=True, metavar="DIR",
+                        type=click.Path(file_okay=False, path_type=Path),
+                        help="extra plan catalogue directory, overriding the shipped one by id (repeatable; "
+                             "also ESIMCTL_CATALOGUE)")(function)
+
+
 @profile.command("list")
 @click.option("--icons", is_flag=True, help="also fetch the icons (more APDUs)")
-def list_profiles(icons: bool) -> None:
-    """Show the profiles on the card."""
+@_catalogue_option
+def list_profiles(icons: bool, catalogue_dirs: tuple[Path, ...]) -> None:
+    """Show the profiles on the card, with the operator and the household sharing its brand
+    offers, from the plan catalogue."""
+    from esimctl.catalogue import operator_label, sharing_label
+    from esimctl.catalogue.serialize import match_json
     from esimctl.es10.messages import LIST_TAGS, TAG_ICON, TAG_ICON_TYPE
 
     opts = options()
     with opts.euicc() as euicc:
         tags = (*LIST_TAGS, TAG_ICON_TYPE, TAG_ICON) if icons else LIST_TAGS
         profiles = euicc.get_profiles_info(tags=tags)
+    matches = _catalogue_matches(opts, profiles, catalogue_dirs)
     headers = list(PROFILE_HEADERS)
     rows = [profile_row(p) for p in profiles]
+    if matches is not None:
+        headers += ["OPERATOR", "SHARING"]
+        for row, match in zip(rows, matches, strict=True):
+            row += [operator_label(match), sharing_label(match)]
     if icons:
         headers.append("ICON")
         for row, p in zip(rows, profiles, strict=True):
             kind = getattr(p.icon_type, "name", "")
             row.append(f"{kind} {len(p.icon)} bytes" if p.icon else "")
     text = table(headers, rows) if profiles else "no profiles on the card"
-    opts.output("profile list", {"profiles": [profile_json(p) for p in profiles]}, text)
+    if profiles and matches is not None:
+        text += ("\nSHARING: pool = data pooled across lines, gift = data gifting, disc = family discount "
+                 "(not sharing), watch = number share, teth = tethering; ? = unknown. "
+                 "`esimctl profile plans TARGET` explains one profile.")
+    items = [profile_json(p) for p in profiles]
+    if matches is not None:
+        for item, match in zip(items, matches, strict=True):
+            item["catalogueMatch"] = match_json(match)
+    opts.output("profile list", {"profiles": items}, text)
+
+
+@profile.command("plans")
+@click.argument("target")
+@_catalogue_option
+def plans_for_profile(target: str, catalogue_dirs: tuple[Path, ...]) -> None:
+    """Explain one installed profile: its brand, how sure the match is, and the household
+    sharing its brand's plans offer."""
+    from esimctl.catalogue import load_catalogue, match_in
+    from esimctl.catalogue.serialize import match_json
+    from esimctl.cli.plans import render_match
+    from esimctl.targets import describe, resolve
+
+    opts = options()
+    tgt = _target(target, opts)
+    catalogue = load_catalogue(catalogue_dirs)  # before the card: a broken catalogue fails fast
+    with opts.euicc() as euicc:
+        chosen = resolve(tgt, euicc.get_profiles_info(tags=(*_SHORT_TAGS, 0xB7)))
+    match = match_in(catalogue, **profile_identifiers(chosen))
+    text = "\n".join([f"profile: {describe(chosen)}", *render_match(match)])
+    opts.output("profile plans", {"profile": profile_json(chosen), "catalogueMatch": match_json(match)}, text)
 
 
 def _switch_state(euicc: Euicc, ident: str | bytes, enable: bool, refresh: bool) -> None:

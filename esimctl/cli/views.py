@@ -29,6 +29,18 @@ def profile_json(p: m.ProfileInfo) -> dict[str, Any]:
     return data
 
 
+def profile_identifiers(p: m.ProfileInfo) -> dict[str, str | None]:
+    """What the plan catalogue matches a profile by."""
+    owner = p.profile_owner
+    return {
+        "mcc_mnc": decode_plmn(owner.mcc_mnc) if owner and owner.mcc_mnc else None,
+        "gid1": owner.gid1.hex().upper() if owner and owner.gid1 else None,
+        "gid2": owner.gid2.hex().upper() if owner and owner.gid2 else None,
+        "iccid": p.iccid,
+        "spn": p.service_provider_name,
+    }
+
+
 def profile_row(p: m.ProfileInfo) -> list[str]:
     return [p.iccid or "", _name(p.profile_state), p.profile_nickname or "", p.service_provider_name or "",
             p.profile_name or "", _name(p.profile_class)]
