@@ -143,6 +143,7 @@ def test_no_card_in_the_chosen_reader(vpcd_reader: VpcdReader) -> None:
     done = _cli("--reader", vpcd_reader.name, "profile", "list")
     assert done.returncode == 3
     assert f"esimctl: error: no card in reader {vpcd_reader.name!r}" in done.stderr
+    assert "hint: this is a virtual reader: start a simulated card in it with `esimctl sim serve" in done.stderr
     assert "Traceback" not in done.stderr
 
 

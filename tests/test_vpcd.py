@@ -288,3 +288,13 @@ def test_reader_name_for_port(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     (tmp_path / "readers").write_text("35963\tVirtual PCD 00 00\n35964\tVirtual PCD 00 01\n")
     assert vpcd.reader_name_for_port(35964) == "Virtual PCD 00 01"
     assert vpcd.reader_name_for_port(40000) is None
+
+
+def test_port_for_reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ESIMCTL_PCSC_DIR", str(tmp_path))
+    assert vpcd.port_for_reader("Virtual PCD 00 01") == 35964  # Debian's stock vpcd config
+    (tmp_path / "readers").write_text("40000\tVirtual PCD 00 00\n40001\tVirtual PCD 00 01\n"
+                                      "40002\tVirtual PCD 1 00 00\n")
+    assert vpcd.port_for_reader("Virtual PCD 1 00 00") == 40002
+    assert vpcd.port_for_reader("Virtual PCD 00 01") == 40001
+    assert vpcd.port_for_reader("Alcor Micro AU9540 00 00") is None

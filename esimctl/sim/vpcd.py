@@ -240,6 +240,19 @@ def reader_name_for_port(port: int) -> str | None:
     return None
 
 
+def port_for_reader(reader: str) -> int | None:
+    """The vpcd port whose card appears in `reader`: from tools/pcsc-up's map, else Debian's stock
+    vpcd config ("Virtual PCD 00 00" on 35963, "Virtual PCD 00 01" on 35964)."""
+    state = pcsc_state_dir()
+    try:
+        lines = (state / "readers").read_text().splitlines() if state is not None else []
+    except OSError:
+        lines = []
+    known = {name: int(port) for port, _, name in (line.partition("\t") for line in lines) if port.isdecimal()}
+    known = known or {"Virtual PCD 00 00": DEFAULT_PORT, "Virtual PCD 00 01": DEFAULT_PORT + 1}
+    return known.get(reader)
+
+
 def serve_process(card: Card, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
                   on_ready: Callable[[], None] | None = None) -> None:
     """serve() for a process of its own (`esimctl sim serve`): records its PID so tools/pcsc-down

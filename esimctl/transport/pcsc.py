@@ -199,6 +199,16 @@ def _choose(readers: list[ReaderInfo], selector: str | None) -> ReaderInfo:
                      hint="give more of the name, or the reader's index")
 
 
+def _hint_insert(reader: str) -> str:
+    from esimctl.sim.vpcd import DEFAULT_PORT, port_for_reader
+
+    port = port_for_reader(reader)
+    if port is None:
+        return "insert the eUICC, or choose another reader with --reader"
+    serve = "esimctl sim serve" + ("" if port == DEFAULT_PORT else f" --port {port}")
+    return f"this is a virtual reader: start a simulated card in it with `{serve}`"
+
+
 class PcscTransport:
     """Exclusive access to the card in one PC/SC reader, until close()."""
 
@@ -225,9 +235,7 @@ class PcscTransport:
         try:
             reader = _choose(context.readers(), selector)
             if not reader.card_present:
-                raise NoReaderError(f"no card in reader {reader.name!r}",
-                                    hint="insert the eUICC (for the simulator: `esimctl sim serve`), "
-                                    "or choose another reader with --reader")
+                raise NoReaderError(f"no card in reader {reader.name!r}", hint=_hint_insert(reader.name))
             handle, active = _connect(context, reader, protocol, wait)
         except BaseException:
             context.close()
@@ -368,8 +376,7 @@ def _connect(context: _Context, reader: ReaderInfo, protocol: int | None, wait: 
             f"the card in reader {name} accepts neither T=0 nor T=1 (protocol mismatch; ATR offers {offers})",
             hint="another application may have set it up otherwise: remove and reinsert the card")
     if code in (_E_NO_SMARTCARD, _W_REMOVED_CARD):
-        raise NoReaderError(f"no card in reader {name}",
-                            hint="insert the eUICC (for the simulator: `esimctl sim serve`)")
+        raise NoReaderError(f"no card in reader {name}", hint=_hint_insert(reader.name))
     if code in (_W_UNRESPONSIVE_CARD, _W_UNPOWERED_CARD):
         raise NoReaderError(f"the card in reader {name} does not respond ({_describe(scard, hresult)})",
                             hint="remove and reinsert it; for the simulator, wait for the reader to "
