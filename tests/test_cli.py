@@ -134,7 +134,7 @@ def test_json_error_document(esimctl) -> None:  # type: ignore[no-untyped-def]
     r = esimctl(*SIM, "--json", "profile", "delete", "--yes", DOCOMO)
     assert r.code == 4 and r.out == ""
     err = r.error_json()
-    assert err["ok"] is False and err["error"]["code"] == "card-refused"
+    assert err["ok"] is False and err["error"]["code"] == "card-refused" and err["command"] == "profile delete"
     assert err["error"]["result"] == "profileNotInDisabledState" and err["error"]["resultCode"] == 2
     assert err["error"]["exitCode"] == 4 and err["error"]["function"] == "DeleteProfile"
     usage = esimctl(*SIM, "--json", "profile", "enable", "123")

@@ -74,8 +74,19 @@ def cli(ctx: click.Context, reader: str | None, isdr_aid: bytes | None, mss: int
     ctx.obj = Options(reader=reader, isdr_aid=isdr_aid, mss=mss, json=as_json, trace=trace)
 
 
+_VALUE_OPTIONS = {"--reader", "-r", "--isdr-aid", "--mss"}  # root options whose value is the next word
+
+
 def _command_name(argv: list[str]) -> str:
-    words = [a for a in argv if not a.startswith("-")]
+    """`profile delete` from `--reader sim --json profile delete --yes X`, for JSON errors."""
+    words, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in _VALUE_OPTIONS:
+            skip = True
+        elif not arg.startswith("-"):
+            words.append(arg)
     return " ".join(words[:2])
 
 
