@@ -30,6 +30,7 @@ DEFAULT_PORT = 35963
 _POWER_OFF, _POWER_ON, _RESET, _GET_ATR = 0x00, 0x01, 0x02, 0x04
 _SW_NO_PRECISE_DIAGNOSIS = b"\x6f\x00"
 _STOP_POLL = 0.1  # a blocked recv looks at the stop event this often
+_SEND_TIMEOUT = 10.0  # vpcd is waiting for the answer; this long means it is gone
 _BACKOFF_FIRST, _BACKOFF_MAX = 0.05, 1.0
 # vpcd writes the length and the payload with two send() calls; with Nagle on its side and delayed
 # ACK on ours every APDU would wait ~40 ms for our ACK. Quick-ACK mode is not sticky in Linux, so it
@@ -113,7 +114,7 @@ def _answer_vpcd(card: Card, sock: socket.socket, stop: threading.Event) -> None
             if len(frame) == 1:
                 powered = _control(card, sock, frame[0], powered)
             elif frame:
-                sock.sendall(_frame(_process(card, frame)))
+                _send(sock, _process(card, frame))
     finally:
         if powered:
             _call_card(card.power_off)
@@ -122,7 +123,7 @@ def _answer_vpcd(card: Card, sock: socket.socket, stop: threading.Event) -> None
 def _control(card: Card, sock: socket.socket, code: int, powered: bool) -> bool:
     """Handle a control byte; returns whether the card is powered afterwards."""
     if code == _GET_ATR:
-        sock.sendall(_frame(card.atr))
+        _send(sock, card.atr)
         return powered
     if code == _POWER_ON:
         _call_card(card.power_on)
@@ -157,9 +158,14 @@ def _call_card(method: Callable[[], object]) -> None:
         log.exception("card failed in %s", getattr(method, "__name__", method))
 
 
-def _frame(payload: bytes) -> bytes:
-    # Length and payload in one buffer, so one sendall() and normally one TCP segment.
-    return len(payload).to_bytes(2, "big") + payload
+def _send(sock: socket.socket, payload: bytes) -> None:
+    # Length and payload in one buffer, so one sendall() and normally one TCP segment. The short
+    # timeout that lets recv notice `stop` must not cut a send short, so it is lifted meanwhile.
+    sock.settimeout(_SEND_TIMEOUT)
+    try:
+        sock.sendall(len(payload).to_bytes(2, "big") + payload)
+    finally:
+        sock.settimeout(_STOP_POLL)
 
 
 def _read_frame(sock: socket.socket, buf: bytearray, stop: threading.Event) -> bytes | None:
