@@ -215,11 +215,40 @@ def test_waits_for_vpcd_then_connects(card: ScriptedCard) -> None:
         assert not running.ready.is_set()
         late.listen()
         late.accept(timeout=3)
-        assert running.ready.wait(2)
         assert late.exchange(b"\x04") == ATR_T1
+        assert running.ready.wait(2)  # present for pcscd from its first poll on
         assert running.shutdown() < 1.0
     finally:
         late.close()
+
+
+def test_ready_means_polled_and_a_card_never_polled_says_why(card: ScriptedCard, fake: FakeVpcd,
+                                                             monkeypatch: pytest.MonkeyPatch,
+                                                             caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr(vpcd, "_UNPOLLED_WARNING", 0.3)
+    running = Server(card, fake.port).start()
+    fake.accept()  # accepted, but vpcd is busy with another card: it never polls this one
+    try:
+        with caplog.at_level("WARNING", logger=vpcd.__name__):
+            time.sleep(0.6)
+        assert not running.ready.is_set()
+        assert "has not polled this card for 0.3 s: another card is probably in that reader" in caplog.text
+        assert fake.exchange(b"\x04") == ATR_T1
+        assert running.ready.wait(1)
+    finally:
+        running.shutdown()
+
+
+def test_apdu_before_power_on_powers_the_card(card: ScriptedCard, fake: FakeVpcd, server: Server) -> None:
+    # pcscd missed a card change (new card within one poll of the old one leaving) and sends an
+    # APDU to a card it never powered: the card is powered as a reader's contacts would.
+    assert fake.exchange(b"\x04") == ATR_T1
+    assert fake.exchange(bytes.fromhex("0001000001AA")) == bytes.fromhex("AA9000")
+    assert card.events == ["power_on"]
+    fake.send(b"\x00")
+    fake.send(b"\x01")
+    assert fake.exchange(bytes.fromhex("0001000001BB")) == bytes.fromhex("BB9000")
+    assert card.events == ["power_on", "power_off", "power_on"]
 
 
 def test_reconnects_when_vpcd_drops_the_card(card: ScriptedCard, fake: FakeVpcd, server: Server) -> None:
@@ -274,7 +303,7 @@ def test_sigterm_stops_a_serving_process(fake: FakeVpcd, tmp_path: Path) -> None
         assert not pidfile.exists()
         assert proc.stderr is not None
         stderr = proc.stderr.read()
-        assert "present in reader 'Test Reader 00 00'" in stderr
+        assert "card in reader 'Test Reader 00 00'" in stderr
         assert "Traceback" not in stderr
     finally:
         if proc.poll() is None:

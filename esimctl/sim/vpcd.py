@@ -18,6 +18,7 @@ import signal
 import socket
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Protocol
@@ -31,6 +32,7 @@ _POWER_OFF, _POWER_ON, _RESET, _GET_ATR = 0x00, 0x01, 0x02, 0x04
 _SW_NO_PRECISE_DIAGNOSIS = b"\x6f\x00"
 _STOP_POLL = 0.1  # a blocked recv looks at the stop event this often
 _SEND_TIMEOUT = 10.0  # vpcd is waiting for the answer; this long means it is gone
+_UNPOLLED_WARNING = 2.0  # seconds without a poll from vpcd before saying why the card is not in
 _BACKOFF_FIRST, _BACKOFF_MAX = 0.05, 1.0
 # vpcd writes the length and the payload with two send() calls; with Nagle on its side and delayed
 # ACK on ours every APDU would wait ~40 ms for our ACK. Quick-ACK mode is not sticky in Linux, so it
@@ -64,13 +66,13 @@ def serve(
     """Connect `card` to vpcd at host:port and answer it until `stop` is set (or SIGTERM/SIGINT).
 
     Waits, with backoff, while vpcd is not listening, and reconnects if it goes away (pcscd
-    restarted). `on_ready` is called once, when vpcd first accepts the connection; the reader shows
-    the card present at pcscd's next poll, up to 400 ms later. Signal handlers are installed only
-    when called from the main thread; from another thread, use `stop`.
+    restarted). `on_ready` is called once, when vpcd first polls the card: from then on pcscd
+    lists it as present. Signal handlers are installed only when called from the main thread;
+    from another thread, use `stop`.
     """
     stop = stop if stop is not None else threading.Event()
     current: list[socket.socket] = []  # the live connection, for the signal handler to cut short
-    ready_sent = False
+    pending_ready = [on_ready] if on_ready is not None else []
     delay = _BACKOFF_FIRST
     with _stop_on_signals(stop, current):
         while not stop.is_set():
@@ -82,13 +84,10 @@ def serve(
                 delay = min(delay * 2, _BACKOFF_MAX)
                 continue
             delay = _BACKOFF_FIRST
-            log.info("card inserted: connected to vpcd at %s:%d", host, port)
+            log.info("connected to vpcd at %s:%d", host, port)
             current.append(sock)
             try:
-                if not ready_sent and on_ready is not None:
-                    on_ready()
-                ready_sent = True
-                _answer_vpcd(card, sock, stop)
+                _Connection(card, sock, stop, f"{host}:{port}", pending_ready).run()
             except OSError as exc:  # vpcd dropped us: pcscd stopped or restarted
                 log.info("connection to vpcd lost (%s)", exc)
             finally:
@@ -100,100 +99,122 @@ def serve(
     log.info("card removed: disconnected from vpcd at %s:%d", host, port)
 
 
-def _answer_vpcd(card: Card, sock: socket.socket, stop: threading.Event) -> None:
-    """One connection: answer frames until EOF or stop. The card loses power when it leaves."""
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.settimeout(_STOP_POLL)
-    buf = bytearray()
-    powered = False
-    try:
-        while True:
-            frame = _read_frame(sock, buf, stop)
-            if frame is None:
-                return
-            if len(frame) == 1:
-                powered = _control(card, sock, frame[0], powered)
-            elif frame:
-                _send(sock, _process(card, frame))
-    finally:
-        if powered:
-            _call_card(card.power_off)
+class _Connection:
+    """One connection to vpcd: answer frames until EOF or stop. The card loses power when it leaves."""
 
-
-def _control(card: Card, sock: socket.socket, code: int, powered: bool) -> bool:
-    """Handle a control byte; returns whether the card is powered afterwards."""
-    if code == _GET_ATR:
-        _send(sock, card.atr)
-        return powered
-    if code == _POWER_ON:
-        _call_card(card.power_on)
-        return True
-    if code == _RESET:
-        _call_card(card.reset)
-        return True
-    if code == _POWER_OFF:
-        _call_card(card.power_off)
-        return False
-    log.warning("ignoring unknown vpcd control byte %02X", code)
-    return powered
-
-
-def _process(card: Card, apdu: bytes) -> bytes:
-    try:
-        response = card.process(apdu)
-    except Exception:
-        # A bug in the card must not pull it out of the reader: answer as a card would.
-        log.exception("card failed on APDU %s", apdu.hex().upper())
-        return _SW_NO_PRECISE_DIAGNOSIS
-    if len(response) < 2 or len(response) > 0xFFFF:
-        log.error("card returned an invalid response (%d bytes) to %s", len(response), apdu.hex().upper())
-        return _SW_NO_PRECISE_DIAGNOSIS
-    return response
-
-
-def _call_card(method: Callable[[], object]) -> None:
-    try:
-        method()
-    except Exception:
-        log.exception("card failed in %s", getattr(method, "__name__", method))
-
-
-def _send(sock: socket.socket, payload: bytes) -> None:
-    # Length and payload in one buffer, so one sendall() and normally one TCP segment. The short
-    # timeout that lets recv notice `stop` must not cut a send short, so it is lifted meanwhile.
-    sock.settimeout(_SEND_TIMEOUT)
-    try:
-        sock.sendall(len(payload).to_bytes(2, "big") + payload)
-    finally:
+    def __init__(self, card: Card, sock: socket.socket, stop: threading.Event, where: str,
+                 pending_ready: list[Callable[[], None]]) -> None:
+        self.card, self.sock, self.stop, self.where = card, sock, stop, where
+        self.pending_ready = pending_ready
+        self.buf = bytearray()
+        self.powered = False
+        self.polled = False
+        self.warned = False
+        self.connected_at = time.monotonic()
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.settimeout(_STOP_POLL)
 
-
-def _read_frame(sock: socket.socket, buf: bytearray, stop: threading.Event) -> bytes | None:
-    """The next frame's payload, or None at EOF or when stopping."""
-    if not _fill(sock, buf, 2, stop):
-        return None
-    size = 2 + int.from_bytes(buf[:2], "big")
-    if not _fill(sock, buf, size, stop):
-        return None
-    payload = bytes(buf[2:size])
-    del buf[:size]
-    return payload
-
-
-def _fill(sock: socket.socket, buf: bytearray, size: int, stop: threading.Event) -> bool:
-    while len(buf) < size:
-        if stop.is_set():
-            return False
-        if _TCP_QUICKACK is not None:
-            sock.setsockopt(socket.IPPROTO_TCP, _TCP_QUICKACK, 1)
+    def run(self) -> None:
         try:
-            chunk = sock.recv(65536)
-        except TimeoutError:
-            continue
-        if not chunk:
-            return False
-        buf += chunk
-    return True
+            while (frame := self._read_frame()) is not None:
+                if not self.polled:
+                    self.polled = True
+                    log.info("card inserted: vpcd at %s polls it", self.where)
+                    while self.pending_ready:
+                        self.pending_ready.pop()()
+                if len(frame) == 1:
+                    self._control(frame[0])
+                elif frame:
+                    if not self.powered:
+                        # Only when this card slid into the reader within one poll of the previous
+                        # card leaving: pcscd saw no change, so it will not power it up. A reader
+                        # powers what is in contact with it; do the same.
+                        log.info("APDU before power-on (pcscd missed the card change): powering on")
+                        self._card_call(self.card.power_on)
+                        self.powered = True
+                    self._send(self._process(frame))
+        finally:
+            if self.powered:
+                self._card_call(self.card.power_off)
+
+    def _control(self, code: int) -> None:
+        log.debug("vpcd control %02X", code)
+        if code == _GET_ATR:
+            self._send(self.card.atr)
+        elif code == _POWER_ON:
+            self._card_call(self.card.power_on)
+            self.powered = True
+        elif code == _RESET:
+            self._card_call(self.card.reset)
+            self.powered = True
+        elif code == _POWER_OFF:
+            self._card_call(self.card.power_off)
+            self.powered = False
+        else:
+            log.warning("ignoring unknown vpcd control byte %02X", code)
+
+    def _process(self, apdu: bytes) -> bytes:
+        try:
+            response = self.card.process(apdu)
+        except Exception:
+            # A bug in the card must not pull it out of the reader: answer as a card would.
+            log.exception("card failed on APDU %s", apdu.hex().upper())
+            return _SW_NO_PRECISE_DIAGNOSIS
+        if len(response) < 2 or len(response) > 0xFFFF:
+            log.error("card returned an invalid response (%d bytes) to %s", len(response), apdu.hex().upper())
+            return _SW_NO_PRECISE_DIAGNOSIS
+        return response
+
+    @staticmethod
+    def _card_call(method: Callable[[], object]) -> None:
+        try:
+            method()
+        except Exception:
+            log.exception("card failed in %s", getattr(method, "__name__", method))
+
+    def _send(self, payload: bytes) -> None:
+        # Length and payload in one buffer, so one sendall() and normally one TCP segment. The
+        # short timeout that lets recv notice `stop` must not cut a send short: lift it meanwhile.
+        self.sock.settimeout(_SEND_TIMEOUT)
+        try:
+            self.sock.sendall(len(payload).to_bytes(2, "big") + payload)
+        finally:
+            self.sock.settimeout(_STOP_POLL)
+
+    def _read_frame(self) -> bytes | None:
+        """The next frame's payload, or None at EOF or when stopping."""
+        if not self._fill(2):
+            return None
+        size = 2 + int.from_bytes(self.buf[:2], "big")
+        if not self._fill(size):
+            return None
+        payload = bytes(self.buf[2:size])
+        del self.buf[:size]
+        return payload
+
+    def _fill(self, size: int) -> bool:
+        while len(self.buf) < size:
+            if self.stop.is_set():
+                return False
+            if _TCP_QUICKACK is not None:
+                self.sock.setsockopt(socket.IPPROTO_TCP, _TCP_QUICKACK, 1)
+            try:
+                chunk = self.sock.recv(65536)
+            except TimeoutError:
+                self._check_polled()
+                continue
+            if not chunk:
+                return False
+            self.buf += chunk
+        return True
+
+    def _check_polled(self) -> None:
+        # vpcd takes one card per port and polls it every 400 ms; a connection it never polls is
+        # queued behind another card, and goes in only when that one leaves.
+        if not self.polled and not self.warned and time.monotonic() - self.connected_at > _UNPOLLED_WARNING:
+            self.warned = True
+            log.warning("vpcd at %s has not polled this card for %g s: another card is probably in "
+                        "that reader; this one goes in when it leaves", self.where, _UNPOLLED_WARNING)
 
 
 @contextlib.contextmanager
@@ -273,8 +294,7 @@ def serve_process(card: Card, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT
     where = f"reader {reader!r}" if reader else "its reader"
 
     def ready() -> None:
-        print(f"card connected to vpcd at {host}:{port}: present in {where}; Ctrl-C removes it",
-              file=sys.stderr, flush=True)
+        print(f"card in {where} (vpcd at {host}:{port}); Ctrl-C removes it", file=sys.stderr, flush=True)
 
     try:
         serve(card, host, port, on_ready=on_ready or ready)
