@@ -47,13 +47,13 @@ def serve(card: Path | None, state: Path | None, host: str, port: int, t0: bool)
     (stopping it is a card removal)."""
     from esimctl.resources import demo_card_path
     from esimctl.sim.card import SimulatedCard
-    from esimctl.sim.vpcd import serve as serve_vpcd
+    from esimctl.sim.store import default_state_path, locked
+    from esimctl.sim.vpcd import serve_process
 
-    opts = options()
     path = card or demo_card_path()
-    simulated = SimulatedCard.open(path, state, t0=t0)
-
-    def ready() -> None:
-        opts.note(f"serving {path.name} to vpcd at {host}:{port} ({'T=0' if t0 else 'T=1'}); Ctrl-C stops")
-
-    serve_vpcd(simulated, host, port, on_ready=ready)
+    state_file = state or default_state_path(path)
+    # The card's state is this process's for as long as it serves: `--reader sim` on the same
+    # card waits, and a second server fails at once instead of serving a diverging copy.
+    with locked(state_file, timeout=0):
+        simulated = SimulatedCard.open(path, state_file, t0=t0)
+        serve_process(simulated, host, port)

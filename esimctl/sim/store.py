@@ -9,11 +9,13 @@ import fcntl
 import hashlib
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
 
+from esimctl.errors import NoReaderError
 from esimctl.sim.cardfile import dump_card
 from esimctl.sim.model import CardState
 
@@ -60,13 +62,28 @@ def save_state(path: Path, state: CardState) -> None:
                                               allow_unicode=True))
 
 
+class CardInUseError(NoReaderError):
+    code = "card-in-use"
+
+
 @contextlib.contextmanager
-def locked(path: Path) -> Iterator[None]:
+def locked(path: Path, timeout: float = 30.0) -> Iterator[None]:
     """Holds an exclusive lock beside the state file: one process uses a simulated card at a time,
-    as exclusive access to a reader does for a real one."""
+    as exclusive access to a reader does for a real one. Another holder is waited for, up to
+    `timeout` seconds (0: not at all)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_name(path.name + ".lock"), "a") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise CardInUseError(
+                        f"the simulated card with state {path} is in use by another process",
+                        hint="wait for it to finish, or stop the `esimctl sim serve` that holds it") from None
+                time.sleep(0.05)
         try:
             yield
         finally:
