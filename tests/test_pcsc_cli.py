@@ -21,7 +21,7 @@ import yaml
 from esimctl.testing import CardProcess, wait_reader_state
 from esimctl.testing.plugin import CardSpec, SimReader, VpcdReader, sim_serve_argv
 
-DOCOMO, AU, SOFTBANK, RAKUTEN = ("8981100123456789017", "8981510123456789029", "8981200123456789032",
+DOCOMO, AU, SOFTBANK, RAKUTEN = ("8981100123456789017", "8981300123456789023", "8981200123456789032",
                                  "8981110123456789049")
 ROOT = str(Path(__file__).resolve().parents[1])
 

@@ -128,17 +128,17 @@ def test_ef_iccid_shows_the_live_profile_until_reset(card: SimulatedCard) -> Non
     assert hexsend(card, "00A40004022FE2") == "9000"
     assert hexsend(card, "00B000000A") == "981801103254769810F7" + "9000"  # docomo, enabled at start
     hexsend(card, SELECT_ISDR)
-    enable_au = "80E2910014BF3111A00C5A0A981815103254769820F981010000"
+    enable_au = "80E2910014BF3111A00C5A0A981803103254769820F381010000"
     assert hexsend(card, enable_au) == "BF3103800100" + "9000"
     assert hexsend(card, "00A40004022FE2") == "9000"
     assert hexsend(card, "00B000000A") == "981801103254769810F7" + "9000"  # still docomo: no reset yet
     card.reset()
     assert hexsend(card, "00A40004022FE2") == "9000"
-    assert hexsend(card, "00B000000A") == "981815103254769820F9" + "9000"  # au is live after the reset
+    assert hexsend(card, "00B000000A") == "981803103254769820F3" + "9000"  # au is live after the reset
 
 
 def test_enable_with_refresh_reports_proactive_command(card: SimulatedCard) -> None:
     hexsend(card, SELECT_ISDR)
-    resp = hexsend(card, "80E2910014BF3111A00C5A0A981815103254769820F98101FF00")
+    resp = hexsend(card, "80E2910014BF3111A00C5A0A981803103254769820F38101FF00")
     assert resp == "BF3103800100" + "910B"
     assert hexsend(card, "801200000B") == "D009810301010482028182" + "9000"  # FETCH: REFRESH
