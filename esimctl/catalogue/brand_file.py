@@ -180,7 +180,7 @@ class _Reader:
             entry = self.mapping(item, items.line_of(index) if items else 0, at)
             if entry is None:
                 continue
-            self.keys(entry, at, schema.CONFLICT_KEYS, schema.CONFLICT_KEYS)
+            self.keys(entry, at, schema.CONFLICT_KEYS, schema.CONFLICT_REQUIRED)
             source = self.source_ref(entry, at, required=True)
             if "value" not in entry:
                 continue

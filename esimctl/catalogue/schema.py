@@ -33,7 +33,8 @@ PLAN_FACTS = ("esim_voice", "esim_data", "open")
 # Required keys whose value is a fact: when missing, the fix is usually to write `unknown`.
 TOP_FACTS = ("company", "networks", *PLAN_FACTS)
 FACT_KEYS = ("value", "src", "note", "conflicts")
-CONFLICT_KEYS = ("value", "src")
+CONFLICT_KEYS = ("value", "src", "note")  # note: why that source differs (older, tax-exclusive, ...)
+CONFLICT_REQUIRED = ("value", "src")
 
 
 def describe(value: Any) -> str:
