@@ -16,7 +16,8 @@ class BuildWithProfiles(build_py):
         super().run()
         source = Path(__file__).parent / "profiles"
         target = Path(self.build_lib) / "esimctl" / "profiles"
-        shutil.copytree(source, target, dirs_exist_ok=True,
+        shutil.rmtree(target, ignore_errors=True)  # a file deleted from profiles/ must not linger in build/
+        shutil.copytree(source, target,
                         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
 
 
