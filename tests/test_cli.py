@@ -210,6 +210,13 @@ def test_custom_card_file(esimctl, demo_card: Path, tmp_path: Path) -> None:  # 
     ("eid: '89049032000000000000000000012385'\nprofiles: [{iccid: '8981', isdp_aid: 'A0'}]\n", "profiles[0].iccid"),
     ("eid: '89049032000000000000000000012385'\nbogus: 1\n", "bogus"),
     ("eid: [unclosed\n", ":2"),
+    ("- a\n- b\n", "(top level): expected a mapping"),
+    ("eid: '89049032000000000000000000012385'\neuicc_info: {ci_pkids_verification: [zz]}\n",
+     "euicc_info.ci_pkids_verification[0]: 'zz' is not hex"),
+    ("eid: '89049032000000000000000000012385'\nprofiles: [{iccid: '8981100123456789017', isdp_aid: 'A0'}]\n",
+     "profiles[0].isdp_aid: expected 5 to 16 bytes"),
+    ("eid: '89049032000000000000000000012385'\neuicc_info: {rsp_capability: [{a: 1}]}\n",
+     "euicc_info.rsp_capability: expected names"),
 ])
 def test_broken_card_file(esimctl, tmp_path: Path, content: str, where: str) -> None:  # type: ignore[no-untyped-def]
     card = tmp_path / "bad.yaml"

@@ -53,7 +53,7 @@ class _Fields:
     def __init__(self, source: str, path: str, data: Any, allowed: set[str]) -> None:
         self.source, self.path = source, path
         if not isinstance(data, dict):
-            self.fail(path, f"expected a mapping, got {type(data).__name__}")
+            self.fail(path or "(top level)", f"expected a mapping, got {type(data).__name__}")
         unknown = sorted(set(map(str, data)) - allowed)
         if unknown:
             self.fail(f"{path}.{unknown[0]}" if path else unknown[0],
@@ -78,22 +78,32 @@ class _Fields:
             self.fail(self.where(key), f"expected {getattr(kind, '__name__', kind)}, got {value!r}")
         return value
 
-    def hex(self, key: str, required: bool = False, length: int | None = None) -> bytes | None:
+    def hex(self, key: str, required: bool = False, sizes: range | None = None) -> bytes | None:
         text = self.get(key, str, required=required)
-        if text is None:
-            return None
+        return None if text is None else self._unhex(self.where(key), text, sizes)
+
+    def hex_list(self, key: str) -> list[bytes]:
+        items = self.get(key, list, default=[])
+        return [self._unhex(f"{self.where(key)}[{i}]", item, None) for i, item in enumerate(items)]
+
+    def _unhex(self, where: str, text: object, sizes: range | None) -> bytes:
         try:
-            raw = bytes.fromhex(text)
+            raw = bytes.fromhex(text) if isinstance(text, str) else None
         except ValueError:
-            self.fail(self.where(key), f"{text!r} is not hex")
-        if length is not None and len(raw) != length:
-            self.fail(self.where(key), f"expected {length} bytes, got {len(raw)}")
+            raw = None
+        if raw is None:
+            self.fail(where, f"{text!r} is not hex")
+            raise AssertionError  # fail() raised
+        if sizes is not None and len(raw) not in sizes:
+            self.fail(where, f"expected {sizes.start} to {sizes.stop - 1} bytes, got {len(raw)}")
         return raw
 
     def names(self, key: str, allowed: tuple[str, ...] | dict[str, str]) -> frozenset[str]:
         values = self.get(key, list, default=[])
         out = set()
         for v in values:
+            if not isinstance(v, str):
+                self.fail(self.where(key), f"expected names, got {v!r}")
             name = allowed.get(v, v) if isinstance(allowed, dict) else v
             valid = allowed.values() if isinstance(allowed, dict) else allowed
             if name not in valid:
@@ -159,7 +169,7 @@ def _profile(top: _Fields, i: int, data: Any) -> SimProfile:
         f.fail(f.where("nickname"), "longer than 64 bytes (SGP.22 limit)")
     return SimProfile(
         iccid=iccid.upper().rstrip("F"),
-        isdp_aid=f.hex("isdp_aid", required=True) or b"",
+        isdp_aid=f.hex("isdp_aid", required=True, sizes=range(5, 17)) or b"",  # an AID has 5 to 16 bytes
         state=f.enum("state", ProfileState, ProfileState.disabled),
         nickname=nickname,
         provider=f.get("provider", str),
@@ -190,8 +200,8 @@ def _info(top: _Fields) -> EuiccInfo:
         rsp_capability=f.names("rsp_capability", RSP_CAPABILITY),
         ts102241_version=f.get("ts102241_version", str),
         globalplatform_version=f.get("globalplatform_version", str),
-        ci_pkids_verification=[bytes.fromhex(x) for x in f.get("ci_pkids_verification", list, [])],
-        ci_pkids_signing=[bytes.fromhex(x) for x in f.get("ci_pkids_signing", list, [])],
+        ci_pkids_verification=f.hex_list("ci_pkids_verification"),
+        ci_pkids_signing=f.hex_list("ci_pkids_signing"),
         category=int(category) if category is not None else None,
         forbidden_pprs=f.names("forbidden_pprs", PPR_IDS),
         pp_version=f.get("pp_version", str, "1.0.0"),
