@@ -323,3 +323,9 @@ def test_broken_user_catalogue(esimctl, tmp_path: Path) -> None:  # type: ignore
     assert r.code == 0 and "plan catalogue not used" in r.err and "OPERATOR" not in r.out
     r = esimctl(*SIM, "profile", "plans", DOCOMO, "--catalogue", str(bad))
     assert r.code == 6 and "x.yaml" in r.err
+
+
+def test_unwritable_data_directory(esimctl, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("ESIMCTL_HOME", "/dev/null/esimctl")
+    r = esimctl(*SIM, "profile", "list")
+    assert r.code == 6 and "cannot write the simulated card's state" in r.err and "ESIMCTL_HOME" in r.err

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from esimctl.errors import NoReaderError
+from esimctl.errors import DataError, NoReaderError
 from esimctl.sim.cardfile import dump_card
 from esimctl.sim.model import CardState
 
@@ -58,8 +58,20 @@ def write_atomically(path: Path, text: str) -> None:
 def save_state(path: Path, state: CardState) -> None:
     header = "# esimctl simulated card state (a card file); `esimctl sim reset` discards it\n"
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    write_atomically(path, header + yaml.dump(dump_card(state), Dumper=dumper, sort_keys=False,
-                                              allow_unicode=True))
+    text = header + yaml.dump(dump_card(state), Dumper=dumper, sort_keys=False, allow_unicode=True)
+    try:
+        write_atomically(path, text)
+    except OSError as exc:
+        raise _unwritable(path, exc) from None
+
+
+class StateFileError(DataError):
+    code = "state-file"
+
+
+def _unwritable(path: Path, exc: OSError) -> StateFileError:
+    return StateFileError(f"cannot write the simulated card's state {path}: {exc.strerror or exc}",
+                          hint="make the directory writable, or point ESIMCTL_HOME at one that is")
 
 
 class CardInUseError(NoReaderError):
@@ -71,8 +83,12 @@ def locked(path: Path, timeout: float = 30.0) -> Iterator[None]:
     """Holds an exclusive lock beside the state file: one process uses a simulated card at a time,
     as exclusive access to a reader does for a real one. Another holder is waited for, up to
     `timeout` seconds (0: not at all)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(path.name + ".lock"), "a") as handle:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path.with_name(path.name + ".lock"), "a")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise _unwritable(path, exc) from None
+    with handle:
         deadline = time.monotonic() + timeout
         while True:
             try:
