@@ -44,6 +44,11 @@ class NoReaderError(EsimctlError):
     code = "no-reader"
 
 
+class PcscUnavailableError(NoReaderError):
+    """No PC/SC at all here: pyscard missing, pcscd not running, or no reader attached. Only this
+    (never a reader without a card, or a busy one) lets the CLI fall back to the simulated card."""
+
+
 class TransportError(EsimctlError):
     exit_code = ExitCode.TRANSPORT
     code = "transport"

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from esimctl.apdu.link import MSS_DEFAULT, TraceFn
-from esimctl.errors import NoReaderError
+from esimctl.errors import PcscUnavailableError
 from esimctl.euicc import Euicc
 from esimctl.session import Session
 from esimctl.transport.base import Transport
@@ -22,10 +22,11 @@ def reader_choice(reader: str | None) -> str | None:
     return reader if reader else os.environ.get(ENV_READER) or None
 
 
-def open_transport(reader: str | None, *, notice: TraceFn | None = None) -> Transport:
+def open_transport(reader: str | None, *, fallback_to_sim: bool = False, notice: TraceFn | None = None) -> Transport:
     """`sim` or `sim:CARDFILE`: a simulated card in this process. An index or a name substring:
-    that PC/SC reader. Nothing: the only PC/SC reader with a card, else the built-in simulated
-    card (with a notice, so nobody mistakes it for hardware)."""
+    that PC/SC reader. Nothing: the only PC/SC reader with a card; with `fallback_to_sim`, the
+    built-in simulated card when there is no PC/SC here at all (never when a reader merely has no
+    card or is busy), announced through `notice` so nobody mistakes it for hardware."""
     choice = reader_choice(reader)
     if choice is not None and (choice == "sim" or choice.startswith("sim:")):
         from esimctl.transport.simulated import SimTransport
@@ -38,9 +39,11 @@ def open_transport(reader: str | None, *, notice: TraceFn | None = None) -> Tran
         return pcsc.PcscTransport.open(choice)
     try:
         return pcsc.PcscTransport.open(None)
-    except NoReaderError as exc:
+    except PcscUnavailableError as exc:
         from esimctl.transport.simulated import SimTransport
 
+        if not fallback_to_sim:
+            raise
         if notice:
             notice(f"note: {exc.message}; using the built-in simulated card (--reader sim)")
         return SimTransport.open(None)
@@ -49,8 +52,10 @@ def open_transport(reader: str | None, *, notice: TraceFn | None = None) -> Tran
 @contextlib.contextmanager
 def open_euicc(reader: str | None = None, *, isdr_aid: bytes | None = None, mss: int = MSS_DEFAULT,
                trace: TraceFn | None = None) -> Iterator[Euicc]:
-    """Opens a session with the ISD-R of the chosen card; closes channel and reader on exit."""
-    transport = open_transport(reader, notice=trace)
+    """Opens a session with the ISD-R of the chosen card; closes channel and reader on exit.
+    With no reader named, the only PC/SC reader with a card: the library never falls back to the
+    simulated card by itself (ask for it with "sim")."""
+    transport = open_transport(reader)
     try:
         with Session(transport, isdr_aid=isdr_aid, mss=mss, trace=trace) as session:
             yield Euicc(session)

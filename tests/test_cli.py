@@ -329,3 +329,36 @@ def test_unwritable_data_directory(esimctl, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("ESIMCTL_HOME", "/dev/null/esimctl")
     r = esimctl(*SIM, "profile", "list")
     assert r.code == 6 and "cannot write the simulated card's state" in r.err and "ESIMCTL_HOME" in r.err
+
+
+def test_falls_back_to_sim_only_without_pcsc(esimctl, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from esimctl.errors import NoReaderError, PcscUnavailableError
+    from esimctl.transport import pcsc
+
+    def unavailable(selector: str | None = None, **_: object) -> None:
+        raise PcscUnavailableError("the PC/SC service (pcscd) is not running")
+
+    monkeypatch.setattr(pcsc.PcscTransport, "open", unavailable)
+    r = esimctl("profile", "list")
+    assert r.code == 0 and "using the built-in simulated card" in r.err and DOCOMO in r.out
+
+    def no_card(selector: str | None = None, **_: object) -> None:
+        raise NoReaderError("no card in reader 'ACS ACR39U 00 00'")
+
+    monkeypatch.setattr(pcsc.PcscTransport, "open", no_card)
+    r = esimctl("profile", "delete", "--yes", SOFTBANK)
+    assert r.code == 3 and "no card in reader" in r.err and "simulated" not in r.err
+    assert SOFTBANK in states(esimctl)  # nothing happened to the simulated card either
+
+
+def test_library_never_falls_back_by_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    import esimctl as lib
+    from esimctl.errors import PcscUnavailableError
+    from esimctl.transport import pcsc
+
+    def unavailable(selector: str | None = None, **_: object) -> None:
+        raise PcscUnavailableError("no smart-card reader found")
+
+    monkeypatch.setattr(pcsc.PcscTransport, "open", unavailable)
+    with pytest.raises(PcscUnavailableError), lib.open_euicc():
+        pass

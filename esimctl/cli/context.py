@@ -45,7 +45,7 @@ class Options:
         from esimctl.readers import open_transport
         from esimctl.session import Session
 
-        transport = open_transport(self.reader, notice=self.note)
+        transport = open_transport(self.reader, fallback_to_sim=True, notice=self.note)
         self.reader_name = transport.name
         session = Session(transport, isdr_aid=self.isdr_aid, mss=self.mss, trace=self.trace_fn())
         try:

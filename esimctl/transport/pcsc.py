@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from types import ModuleType, TracebackType
 from typing import Any
 
-from esimctl.errors import NoReaderError, TransportError, UsageError
+from esimctl.errors import NoReaderError, PcscUnavailableError, TransportError, UsageError
 
 DEFAULT_WAIT = 30.0  # seconds to wait for a reader another application holds exclusively
 
@@ -62,7 +62,7 @@ def _pyscard() -> ModuleType:
     try:
         from smartcard import scard
     except ImportError as exc:
-        raise NoReaderError(
+        raise PcscUnavailableError(
             f"PC/SC support is not available: pyscard cannot be imported ({exc})",
             hint="pip install 'esimctl[pcsc]' (building pyscard needs gcc, libpcsclite-dev and the "
             "Python headers)",
@@ -90,9 +90,9 @@ class _Context:
         hresult, self.handle = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
         hresult = _u(hresult)
         if hresult in (_E_NO_SERVICE, _E_SERVICE_STOPPED):
-            raise NoReaderError("the PC/SC service (pcscd) is not running", hint=_HINT_START_PCSCD)
+            raise PcscUnavailableError("the PC/SC service (pcscd) is not running", hint=_HINT_START_PCSCD)
         if hresult != _SUCCESS:
-            raise NoReaderError(f"cannot reach the PC/SC service: {_describe(scard, hresult)}",
+            raise PcscUnavailableError(f"cannot reach the PC/SC service: {_describe(scard, hresult)}",
                                 hint=_HINT_START_PCSCD)
 
     def readers(self) -> list[ReaderInfo]:
@@ -165,7 +165,7 @@ def _choose(readers: list[ReaderInfo], selector: str | None) -> ReaderInfo:
                          for i, r in enumerate(readers) if id(r) in wanted)
 
     if not readers:
-        raise NoReaderError("no smart-card reader found",
+        raise PcscUnavailableError("no smart-card reader found",
                             hint="connect a reader; for the simulated card run `tools/pcsc-up` and "
                             "`esimctl sim serve`")
     if selector is None:
