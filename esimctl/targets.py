@@ -11,7 +11,9 @@ from esimctl.codec.bcd import luhn_ok
 from esimctl.errors import UsageError
 from esimctl.es10.messages import ProfileInfo
 
-_HEX_AID = re.compile(r"^[0-9A-Fa-f]{32}$")
+_HEX_AID = re.compile(r"[0-9A-Fa-f]{32}")
+_DIGITS = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() would take '²' and full-width digits
+_ICCID = re.compile(r"([0-9]{18,20})[Ff]*")  # F padding as in EF.ICCID, up to 20 characters
 
 
 class TargetNotFoundError(UsageError):
@@ -43,16 +45,18 @@ def parse_target(text: str) -> Target:
     value = text.strip()
     if not value:
         raise UsageError("TARGET is empty: give an ICCID, an ISD-P AID or a profile nickname")
-    digits = value.upper().rstrip("F") if value[:-1].isdigit() else value
-    if digits.isdigit():
-        if not 18 <= len(digits) <= 20:
-            raise UsageError(f"{text!r} is not an ICCID: an ICCID has 18 to 20 digits (a trailing F is allowed), "
-                             f"this has {len(digits)}")
+    iccid = _ICCID.fullmatch(value)
+    if iccid and len(value) <= 20:
+        digits = iccid.group(1)
         warning = None if luhn_ok(digits) else f"ICCID {digits} fails the Luhn check (test cards often do)"
         return Target(text, iccid=digits, warning=warning)
-    if _HEX_AID.match(value):
+    if _DIGITS.fullmatch(value.rstrip("Ff")):
+        raise UsageError(f"{text!r} is not an ICCID: an ICCID has 18 to 20 digits (a trailing F is allowed), "
+                         f"this has {len(value.rstrip('Ff'))}",
+                         hint="a nickname made only of digits cannot be a TARGET; use the ICCID")
+    if _HEX_AID.fullmatch(value):
         return Target(text, isdp_aid=bytes.fromhex(value))
-    return Target(text, nickname=value)
+    return Target(text, nickname=text)
 
 
 def describe(p: ProfileInfo) -> str:
@@ -64,8 +68,8 @@ def resolve(target: Target, profiles: list[ProfileInfo]) -> ProfileInfo:
     """The one profile `target` names; a clear error listing candidates otherwise."""
     found = [p for p in profiles if target.matches(p)]
     if not found and target.nickname is not None:
-        folded = target.nickname.casefold()
-        found = [p for p in profiles if (p.profile_nickname or "").casefold() == folded]
+        folded = target.nickname.strip().casefold()
+        found = [p for p in profiles if (p.profile_nickname or "").strip().casefold() == folded]
     if len(found) == 1:
         return found[0]
     if found:

@@ -362,3 +362,39 @@ def test_library_never_falls_back_by_itself(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(pcsc.PcscTransport, "open", unavailable)
     with pytest.raises(PcscUnavailableError), lib.open_euicc():
         pass
+
+
+def test_switch_makes_an_enabled_but_not_live_profile_live(esimctl, esimctl_home: Path) -> None:  # type: ignore[no-untyped-def]
+    assert esimctl(*SIM, "profile", "enable", AU).code == 0
+    state = next((esimctl_home / "sim").glob("*.state.yaml"))
+    assert yaml.safe_load(state.read_text())["active_iccid"] == DOCOMO  # enabled, not yet live
+    r = esimctl(*SIM, "profile", "switch", AU)
+    assert r.code == 0 and "already the enabled profile; card reset: it is live" in r.out
+    assert yaml.safe_load(state.read_text())["active_iccid"] == AU
+
+
+@pytest.mark.parametrize("target,message", [
+    ("²" * 18, "no profile matches"),  # not digits to esimctl: a nickname nobody has
+    ("８９８１３００１２３４５６７８９０２３", "no profile matches"),  # full-width digits are not an ICCID
+    ("09012345678", "a nickname made only of digits cannot be a TARGET"),
+])
+def test_odd_targets(esimctl, target: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    r = esimctl(*SIM, "profile", "enable", target)
+    assert r.code == 2 and message in r.err + (r.out or "")
+
+
+def test_padded_iccid_and_spaced_nickname(esimctl) -> None:  # type: ignore[no-untyped-def]
+    assert esimctl(*SIM, "profile", "enable", "8981200123456789032F").code == 0
+    assert esimctl(*SIM, "profile", "nickname", RAKUTEN, "  spaced  ").code == 0
+    assert esimctl(*SIM, "profile", "switch", "  spaced  ").code == 0
+    assert states(esimctl)[RAKUTEN] == "enabled"
+
+
+def test_arguments_that_are_not_utf8(esimctl) -> None:  # type: ignore[no-untyped-def]
+    bad = b"caf\xff".decode("utf-8", "surrogateescape")
+    r = esimctl(*SIM, "profile", "nickname", SOFTBANK, bad)
+    assert r.code == 2 and "not valid UTF-8" in r.err
+    r = esimctl(*SIM, "chip", "default-dp", f"smdp{bad}.example")
+    assert r.code == 2 and "not a host name" in r.err
+    r = esimctl("--reader", f"sim:/tmp/{bad}.yaml", "profile", "list")
+    assert r.code == 6 and "does not exist" in r.err

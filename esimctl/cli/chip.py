@@ -84,7 +84,8 @@ def default_dp(address: str | None, clear: bool) -> None:
     opts = options()
     if address is not None and clear:
         raise click.UsageError("give an ADDRESS or --clear, not both")
-    if address is not None and (not address.strip() or any(c.isspace() for c in address)):
+    if address is not None and (not address.strip() or any(c.isspace() for c in address)
+                                or not address.isascii() or not address.isprintable()):
         raise click.BadParameter(f"{address!r} is not a host name", param_hint="ADDRESS")
     with opts.euicc() as euicc:
         if address is not None or clear:

@@ -90,8 +90,14 @@ def _command_name(argv: list[str]) -> str:
     return " ".join(words[:2])
 
 
+def _printable(text: str | None) -> str | None:
+    """Command-line bytes that were not UTF-8 (file names) must not break the error message."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8") if text else text
+
+
 def _fail(opts: Options | None, argv: list[str], err: EsimctlError) -> int:
     code = int(err.exit_code)
+    err.message, err.hint = _printable(err.message) or "", _printable(err.hint)
     if opts is not None and opts.json:
         emit_json_error(_command_name(argv), {"code": err.code, "message": err.message, "hint": err.hint,
                                               "exitCode": code, **err.details()})

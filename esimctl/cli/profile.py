@@ -183,11 +183,16 @@ def switch(target: str, refresh: bool) -> None:
         before = euicc.get_profiles_info(tags=_SHORT_TAGS)
         chosen = resolve(tgt, before)
         if chosen.profile_state is not None and chosen.profile_state.name == "enabled":
-            # The wanted end state already holds: succeed, so that scripts can switch idempotently.
-            opts.output("profile switch", {"target": chosen.iccid, "cardReset": False, "changed": False,
+            # Enabled already, perhaps by `profile enable` without a reset since: reset so it is
+            # live, and succeed, so that scripts can switch idempotently.
+            reset = euicc.session.transport.can_reset
+            if reset:
+                euicc.session.reset_card()
+            opts.output("profile switch", {"target": chosen.iccid, "cardReset": reset, "changed": False,
                                            "before": [profile_json(p) for p in before],
                                            "after": [profile_json(p) for p in before]},
-                        f"{describe(chosen)} is already the enabled profile; nothing to do")
+                        f"{describe(chosen)} is already the enabled profile"
+                        + ("; card reset: it is live" if reset else ""))
             return
         ident = chosen.iccid or chosen.isdp_aid
         session = euicc.session
@@ -254,9 +259,13 @@ def nickname(target: str, name: str) -> None:
     from esimctl.es10.messages import MAX_NICKNAME_BYTES
 
     opts = options()
-    if len(name.encode()) > MAX_NICKNAME_BYTES:
+    try:
+        encoded = name.encode()
+    except UnicodeEncodeError:  # bytes that were not UTF-8 on the command line
+        raise click.BadParameter("NAME is not valid UTF-8 text", param_hint="NAME") from None
+    if len(encoded) > MAX_NICKNAME_BYTES:
         raise click.BadParameter(f"a nickname holds at most {MAX_NICKNAME_BYTES} bytes of UTF-8; "
-                                 f"this one has {len(name.encode())}", param_hint="NAME")
+                                 f"this one has {len(encoded)}", param_hint="NAME")
     tgt = _target(target, opts)
     with opts.euicc() as euicc:
         # SetNickname takes only an ICCID: an AID or a nickname is resolved first.

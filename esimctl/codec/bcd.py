@@ -9,7 +9,7 @@ from esimctl.codec.tlv import CodecError
 
 def encode_iccid(iccid: str) -> bytes:
     digits = iccid.upper().rstrip("F")
-    if not digits.isdigit() or not 18 <= len(digits) <= 20:
+    if not digits.isascii() or not digits.isdigit() or not 18 <= len(digits) <= 20:
         raise CodecError(f"ICCID {iccid!r} must be 18 to 20 digits")
     padded = digits.ljust(20, "F")
     return bytes(int(padded[i + 1] + padded[i], 16) for i in range(0, 20, 2))
@@ -25,7 +25,7 @@ def decode_iccid(raw: bytes) -> str:
 
 
 def encode_eid(eid: str) -> bytes:
-    if len(eid) != 32 or not eid.isdigit():
+    if len(eid) != 32 or not eid.isascii() or not eid.isdigit():
         raise CodecError(f"EID {eid!r} must be 32 digits")
     return bytes.fromhex(eid)
 

@@ -31,8 +31,9 @@ def data_home() -> Path:
 def default_state_path(card_file: Path) -> Path:
     """One state file per card file, named after it and a hash of its absolute path."""
     resolved = card_file.resolve()
-    digest = hashlib.sha256(str(resolved).encode()).hexdigest()[:10]
-    return data_home() / "sim" / f"{resolved.stem}-{digest}.state.yaml"
+    digest = hashlib.sha256(os.fsencode(resolved)).hexdigest()[:10]  # paths need not be UTF-8
+    stem = os.fsencode(resolved.stem).decode("ascii", "replace").replace("\ufffd", "_")
+    return data_home() / "sim" / f"{stem}-{digest}.state.yaml"
 
 
 def write_atomically(path: Path, text: str) -> None:
