@@ -217,6 +217,13 @@ def test_custom_card_file(esimctl, demo_card: Path, tmp_path: Path) -> None:  # 
      "profiles[0].isdp_aid: expected 5 to 16 bytes"),
     ("eid: '89049032000000000000000000012385'\neuicc_info: {rsp_capability: [{a: 1}]}\n",
      "euicc_info.rsp_capability: expected names"),
+    ("eid: '89049032000000000000000000012385'\neuicc_info: {svn: a.b}\n", "euicc_info.svn: 'a.b' is not a version"),
+    ("eid: '89049032000000000000000000012385'\neuicc_info: {free_nvm: -1}\n", "euicc_info.free_nvm: -1 is negative"),
+    ("eid: '89049032000000000000000000012385'\nactive_iccid: abc\n", "active_iccid: ICCID 'abc'"),
+    ("eid: '89049032000000000000000000012385'\nprofiles: [{iccid: '8981100123456789017', isdp_aid: "
+     "'A0000005591010FFFFFFFF8900001000', provider: '" + "x" * 33 + "'}]\n", "profiles[0].provider: longer than 32"),
+    ("eid: '89049032000000000000000000012385'\nnotifications: [{seq_number: 0, operation: enable, address: a, "
+     "iccid: xyz}]\n", "notifications[0].iccid"),
 ])
 def test_broken_card_file(esimctl, tmp_path: Path, content: str, where: str) -> None:  # type: ignore[no-untyped-def]
     card = tmp_path / "bad.yaml"

@@ -195,7 +195,7 @@ def test_pcscd_not_running() -> None:
     # pcsc-lite's client looks for the daemon's socket where PCSCLITE_CSOCK_NAME says.
     result = _probe({"PCSCLITE_CSOCK_NAME": "/nonexistent/pcscd.comm"})
     for what in ("list", "open"):
-        assert result[what]["class"] == "NoReaderError"
+        assert result[what]["class"] == "PcscUnavailableError"
         assert result[what]["message"] == "the PC/SC service (pcscd) is not running"
         assert "tools/pcsc-up" in result[what]["hint"]
         assert result[what]["exit_code"] == ExitCode.NO_READER
@@ -205,7 +205,7 @@ def test_pyscard_not_installed() -> None:
     code = "import sys; sys.modules['smartcard'] = None\n" + PROBE
     result = _probe(code=code)
     for what in ("list", "open"):
-        assert result[what]["class"] == "NoReaderError"
+        assert result[what]["class"] == "PcscUnavailableError"
         assert result[what]["message"].startswith("PC/SC support is not available: pyscard cannot be imported")
         assert "pip install 'esimctl[pcsc]'" in result[what]["hint"]
 
@@ -246,7 +246,7 @@ def test_pcscd_without_readers(tmp_path: Path) -> None:
     result = _probe(prefix=["unshare", "--mount", "--propagation", "private", "sh", "-c", script, "sh"])
     if result["list"] != "[]":
         pytest.skip(f"the private pcscd found a real reader: {result['list']}")
-    assert result["open"]["class"] == "NoReaderError"
+    assert result["open"]["class"] == "PcscUnavailableError"
     assert result["open"]["message"] == "no smart-card reader found"
     assert "tools/pcsc-up" in result["open"]["hint"]
     assert result["open"]["exit_code"] == ExitCode.NO_READER

@@ -196,7 +196,8 @@ class SimulatedCard:
             if apdu.data != self.isdr.aid:
                 raise IsdrError(0x6A82)
             channel.selected = "isdr"
-            channel.store_data.clear()
+            channel.store_data.clear()  # a new SELECT starts the STORE DATA sequence afresh
+            channel.next_block = 0
             fci = encode_tlv(0x6F, encode_tlv(0x84, self.isdr.aid) + encode_tlv(0xA5, b""))
             return (fci if fci_wanted else b""), 0x9000
         if apdu.p1 == 0x00 and len(apdu.data) == 2:

@@ -98,6 +98,32 @@ class _Fields:
             self.fail(where, f"expected {sizes.start} to {sizes.stop - 1} bytes, got {len(raw)}")
         return raw
 
+    def text(self, key: str, max_bytes: int) -> str | None:
+        value = self.get(key, str)
+        if value is not None and len(value.encode("utf-8", "surrogatepass")) > max_bytes:
+            self.fail(self.where(key), f"longer than {max_bytes} bytes (SGP.22 limit)")
+        return value
+
+    def count(self, key: str) -> int:
+        value = self.get(key, int, 0)
+        if value < 0:
+            self.fail(self.where(key), f"{value} is negative")
+        return value
+
+    def version(self, key: str, default: str | None) -> str | None:
+        value = self.get(key, str, default)
+        parts = value.split(".") if value is not None else []
+        if value is not None and not (len(parts) == 3 and all(x.isdigit() and int(x) < 256 for x in parts)):
+            self.fail(self.where(key), f"{value!r} is not a version like 2.3.1 (three numbers 0-255)")
+        return value
+
+    def iccid(self, key: str, required: bool = False) -> str | None:
+        value = self.get(key, str, required=required)
+        if value is not None:
+            self.check(key, encode_iccid, value)
+            value = value.upper().rstrip("F")
+        return value
+
     def names(self, key: str, allowed: tuple[str, ...] | dict[str, str]) -> frozenset[str]:
         values = self.get(key, list, default=[])
         out = set()
@@ -144,8 +170,7 @@ _TOP_KEYS = {"eid", "euicc_info", "default_dp_address", "root_ds_address", "rat"
 
 def _profile(top: _Fields, i: int, data: Any) -> SimProfile:
     f = top.sub("profiles", _PROFILE_KEYS, i, data)
-    iccid = f.get("iccid", str, required=True)
-    f.check("iccid", encode_iccid, iccid)
+    iccid = f.iccid("iccid", required=True) or ""
     owner = f.sub("owner", {"mcc_mnc", "gid1", "gid2"}, data=f.data["owner"]) if f.data.get("owner") else None
     mcc_mnc = owner.get("mcc_mnc", str, required=True) if owner else None
     if owner:
@@ -164,16 +189,13 @@ def _profile(top: _Fields, i: int, data: Any) -> SimProfile:
     for j, item in enumerate(f.get("notifications", list, default=[])):
         n = f.sub("notifications", {"events", "address"}, j, item)
         configs.append(NotificationConfig(n.names("events", EVENT_NAMES), n.get("address", str, required=True)))
-    nickname = f.get("nickname", str)
-    if nickname is not None and len(nickname.encode()) > 64:
-        f.fail(f.where("nickname"), "longer than 64 bytes (SGP.22 limit)")
     return SimProfile(
-        iccid=iccid.upper().rstrip("F"),
+        iccid=iccid,
         isdp_aid=f.hex("isdp_aid", required=True, sizes=range(5, 17)) or b"",  # an AID has 5 to 16 bytes
         state=f.enum("state", ProfileState, ProfileState.disabled),
-        nickname=nickname,
-        provider=f.get("provider", str),
-        name=f.get("name", str),
+        nickname=f.text("nickname", 64),
+        provider=f.text("provider", 32),
+        name=f.text("name", 64),
         profile_class=f.enum("class", ProfileClass, ProfileClass.operational),
         owner_mcc_mnc=mcc_mnc,
         owner_gid1=owner.hex("gid1") if owner else None,
@@ -190,21 +212,21 @@ def _info(top: _Fields) -> EuiccInfo:
     f = top.sub("euicc_info", _INFO_KEYS, data=top.data.get("euicc_info") or {})
     category = f.enum("category", EuiccCategory, None)
     return EuiccInfo(
-        profile_version=f.get("profile_version", str, "2.3.1"),
-        svn=f.get("svn", str, "2.3.0"),
-        firmware=f.get("firmware", str, "1.0.0"),
-        installed_applications=f.get("installed_applications", int, 0),
-        free_nvm=f.get("free_nvm", int, 0),
-        free_vm=f.get("free_vm", int, 0),
+        profile_version=f.version("profile_version", "2.3.1") or "",
+        svn=f.version("svn", "2.3.0") or "",
+        firmware=f.version("firmware", "1.0.0") or "",
+        installed_applications=f.count("installed_applications"),
+        free_nvm=f.count("free_nvm"),
+        free_vm=f.count("free_vm"),
         uicc_capability=f.names("uicc_capability", UICC_CAPABILITY),
         rsp_capability=f.names("rsp_capability", RSP_CAPABILITY),
-        ts102241_version=f.get("ts102241_version", str),
-        globalplatform_version=f.get("globalplatform_version", str),
+        ts102241_version=f.version("ts102241_version", None),
+        globalplatform_version=f.version("globalplatform_version", None),
         ci_pkids_verification=f.hex_list("ci_pkids_verification"),
         ci_pkids_signing=f.hex_list("ci_pkids_signing"),
         category=int(category) if category is not None else None,
         forbidden_pprs=f.names("forbidden_pprs", PPR_IDS),
-        pp_version=f.get("pp_version", str, "1.0.0"),
+        pp_version=f.version("pp_version", "1.0.0") or "",
         sas_accreditation=f.get("sas_accreditation", str, ""),
         platform_label=f.get("platform_label", str),
         discovery_base_url=f.get("discovery_base_url", str),
@@ -240,10 +262,12 @@ def parse_card(data: Any, source: str) -> CardState:
         op = n.get("operation", str, required=True)
         if op not in EVENT_NAMES:
             n.fail(n.where("operation"), f"{op!r} is not one of {', '.join(EVENT_NAMES)}")
-        notifications.append(PendingNotification(n.get("seq_number", int, required=True), EVENT_NAMES[op],
+        notifications.append(PendingNotification(n.count("seq_number"), EVENT_NAMES[op],
                                                  n.get("address", str, required=True),
-                                                 n.get("iccid", str, required=True)))
+                                                 n.iccid("iccid", required=True) or ""))
     enabled = next((p.iccid for p in profiles if p.state == ProfileState.enabled), None)
+    # The live profile may be one deleted since the last reset, so it need not be in `profiles`.
+    active = top.iccid("active_iccid") if "active_iccid" in top.data else enabled
     return CardState(
         eid=eid,
         info=_info(top),
@@ -253,7 +277,7 @@ def parse_card(data: Any, source: str) -> CardState:
         rat=rat,
         notifications=notifications,
         next_seq_number=top.get("next_seq_number", int, max((n.seq_number + 1 for n in notifications), default=0)),
-        active_iccid=top.get("active_iccid", str, enabled),
+        active_iccid=active,
         cat_busy=top.get("cat_busy", bool, False),
     )
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from esimctl.aids import GSMA_ISDR_AID
 from esimctl.codec.bcd import encode_eid, encode_plmn
+from esimctl.codec.message import Message
 from esimctl.codec.tlv import CodecError, Tlv, read_tag
 from esimctl.es10 import messages as m
 from esimctl.es10 import results as r
 from esimctl.es10.enums import ProfileClass, ProfileState
 from esimctl.sim.model import CardState, PendingNotification, SimProfile
-
-GSMA_ISDR_AID = bytes.fromhex("A0000005591010FFFFFFFF8900000100")
 
 
 class IsdrError(Exception):
@@ -34,22 +35,32 @@ class Isdr:
         self.state = state
         self.on_change = on_change
         self.aid = aid
-        self._handlers: dict[int, Callable[[bytes], Reply]] = {
-            0xBF3E: self.get_euicc_data, 0xBF2D: self.get_profiles_info, 0xBF31: self.enable,
-            0xBF32: self.disable, 0xBF33: self.delete, 0xBF34: self.memory_reset, 0xBF29: self.set_nickname,
-            0xBF20: self.euicc_info1, 0xBF22: self.euicc_info2, 0xBF43: self.get_rat,
-            0xBF3C: self.configured_addresses, 0xBF3F: self.set_default_dp, 0xBF28: self.list_notifications,
-            0xBF30: self.remove_notification,
+        # Each function: the request message that carries it, and its handler.
+        self._functions: dict[int, tuple[type[Message], Callable[[Any], Reply]]] = {
+            cls.TAG: (cls, handler) for cls, handler in (  # type: ignore[misc]
+                (m.GetEuiccDataRequest, self.get_euicc_data), (m.ProfileInfoListRequest, self.get_profiles_info),
+                (m.EnableProfileRequest, self.enable), (m.DisableProfileRequest, self.disable),
+                (m.DeleteProfileRequest, self.delete), (m.EuiccMemoryResetRequest, self.memory_reset),
+                (m.SetNicknameRequest, self.set_nickname), (m.GetEuiccInfo1Request, self.euicc_info1),
+                (m.GetEuiccInfo2Request, self.euicc_info2), (m.GetRatRequest, self.get_rat),
+                (m.EuiccConfiguredAddressesRequest, self.configured_addresses),
+                (m.SetDefaultDpAddressRequest, self.set_default_dp),
+                (m.ListNotificationRequest, self.list_notifications),
+                (m.NotificationSentRequest, self.remove_notification),
+            )
         }
 
     def handle(self, request: Tlv) -> Reply:
-        handler = self._handlers.get(request.tag)
-        if handler is None:
+        function = self._functions.get(request.tag)
+        if function is None:
             raise IsdrError(0x6A88)
+        cls, handler = function
         try:
-            return handler(request.encode())
+            decoded = cls.from_children(request.children())
         except CodecError:
-            raise IsdrError(0x6A80) from None
+            raise IsdrError(0x6A80) from None  # the request does not parse: the host's fault
+        # Encoding the reply is this card's own business: a failure there is a bug, not a 6A80.
+        return handler(decoded)
 
     # --- helpers ---------------------------------------------------------------------------
     def _find(self, ident: m.ProfileIdentifier | m.DeleteProfileRequest | None) -> SimProfile | None:
@@ -95,14 +106,12 @@ class Isdr:
         return info
 
     # --- ES10c -----------------------------------------------------------------------------
-    def get_euicc_data(self, raw: bytes) -> Reply:
-        req = m.GetEuiccDataRequest.decode(raw)
+    def get_euicc_data(self, req: m.GetEuiccDataRequest) -> Reply:
         if req.tag_list is not None and 0x5A not in _tag_list(req.tag_list):
             return Reply(m.GetEuiccDataResponse().encode())
         return Reply(m.GetEuiccDataResponse(eid_value=encode_eid(self.state.eid)).encode())
 
-    def get_profiles_info(self, raw: bytes) -> Reply:
-        req = m.ProfileInfoListRequest.decode(raw)
+    def get_profiles_info(self, req: m.ProfileInfoListRequest) -> Reply:
         profiles = self.state.profiles
         crit = req.search_criteria
         if crit is not None:
@@ -129,8 +138,7 @@ class Isdr:
             return r.EnableResult.catBusy
         return r.EnableResult.ok
 
-    def enable(self, raw: bytes) -> Reply:
-        req = m.EnableProfileRequest.decode(raw)
+    def enable(self, req: m.EnableProfileRequest) -> Reply:
         target = self._find(req.profile_identifier)
         result = self._switch_check(target)
         if result != r.EnableResult.ok or target is None:
@@ -145,8 +153,7 @@ class Isdr:
         return Reply(m.EnableProfileResponse(enable_result=r.EnableResult.ok).encode(),
                      proactive=bool(req.refresh_flag))
 
-    def disable(self, raw: bytes) -> Reply:
-        req = m.DisableProfileRequest.decode(raw)
+    def disable(self, req: m.DisableProfileRequest) -> Reply:
         target = self._find(req.profile_identifier)
         if target is None:
             result = r.DisableResult.iccidOrAidNotFound
@@ -164,8 +171,7 @@ class Isdr:
                          proactive=bool(req.refresh_flag))
         return Reply(m.DisableProfileResponse(disable_result=result).encode())
 
-    def delete(self, raw: bytes) -> Reply:
-        req = m.DeleteProfileRequest.decode(raw)
+    def delete(self, req: m.DeleteProfileRequest) -> Reply:
         target = self._find(req)
         if target is None:
             result = r.DeleteResult.iccidOrAidNotFound
@@ -180,8 +186,7 @@ class Isdr:
             result = r.DeleteResult.ok
         return Reply(m.DeleteProfileResponse(delete_result=result).encode())
 
-    def memory_reset(self, raw: bytes) -> Reply:
-        req = m.EuiccMemoryResetRequest.decode(raw)
+    def memory_reset(self, req: m.EuiccMemoryResetRequest) -> Reply:
         options = req.reset_options or frozenset()
 
         def doomed(p: SimProfile) -> bool:
@@ -204,8 +209,7 @@ class Isdr:
         self.on_change()
         return Reply(m.EuiccMemoryResetResponse(reset_result=r.MemoryResetResult.ok).encode())
 
-    def set_nickname(self, raw: bytes) -> Reply:
-        req = m.SetNicknameRequest.decode(raw)
+    def set_nickname(self, req: m.SetNicknameRequest) -> Reply:
         nickname = req.profile_nickname or ""
         if len(nickname.encode()) > m.MAX_NICKNAME_BYTES:
             raise IsdrError(0x6A80)  # violates the ASN.1 size constraint: not a parseable request
@@ -217,12 +221,12 @@ class Isdr:
         return Reply(m.SetNicknameResponse(set_nickname_result=r.SetNicknameResult.ok).encode())
 
     # --- ES10b / ES10a ---------------------------------------------------------------------
-    def euicc_info1(self, raw: bytes) -> Reply:
+    def euicc_info1(self, req: m.GetEuiccInfo1Request) -> Reply:
         info = self.state.info
         return Reply(m.EuiccInfo1(svn=info.svn, euicc_ci_pkid_list_for_verification=info.ci_pkids_verification,
                                   euicc_ci_pkid_list_for_signing=info.ci_pkids_signing).encode())
 
-    def euicc_info2(self, raw: bytes) -> Reply:
+    def euicc_info2(self, req: m.GetEuiccInfo2Request) -> Reply:
         i = self.state.info
         return Reply(m.EuiccInfo2(
             profile_version=i.profile_version, svn=i.svn, euicc_firmware_ver=i.firmware,
@@ -240,7 +244,7 @@ class Isdr:
             if i.platform_label or i.discovery_base_url else None,
         ).encode())
 
-    def get_rat(self, raw: bytes) -> Reply:
+    def get_rat(self, req: m.GetRatRequest) -> Reply:
         rules = []
         for rule in self.state.rat:
             ops = [m.OperatorId(mcc_mnc=encode_plmn(mcc_mnc), gid1=g1, gid2=g2)
@@ -250,27 +254,24 @@ class Isdr:
                 ppr_flags=frozenset({"consentRequired"}) if rule.consent_required else frozenset()))
         return Reply(m.GetRatResponse(rat=rules).encode())
 
-    def configured_addresses(self, raw: bytes) -> Reply:
+    def configured_addresses(self, req: m.EuiccConfiguredAddressesRequest) -> Reply:
         return Reply(m.EuiccConfiguredAddressesResponse(default_dp_address=self.state.default_dp_address,
                                                         root_ds_address=self.state.root_ds_address).encode())
 
-    def set_default_dp(self, raw: bytes) -> Reply:
-        req = m.SetDefaultDpAddressRequest.decode(raw)
+    def set_default_dp(self, req: m.SetDefaultDpAddressRequest) -> Reply:
         self.state.default_dp_address = req.default_dp_address or None
         self.on_change()
         return Reply(m.SetDefaultDpAddressResponse(
             set_default_dp_address_result=r.SetDefaultDpAddressResult.ok).encode())
 
-    def list_notifications(self, raw: bytes) -> Reply:
-        req = m.ListNotificationRequest.decode(raw)
+    def list_notifications(self, req: m.ListNotificationRequest) -> Reply:
         wanted = req.profile_management_operation
         items = [m.NotificationMetadata(seq_number=n.seq_number, profile_management_operation=frozenset({n.operation}),
                                         notification_address=n.address, iccid=n.iccid)
                  for n in self.state.notifications if not wanted or n.operation in wanted]
         return Reply(m.ListNotificationResponse(notification_metadata_list=items).encode())
 
-    def remove_notification(self, raw: bytes) -> Reply:
-        req = m.NotificationSentRequest.decode(raw)
+    def remove_notification(self, req: m.NotificationSentRequest) -> Reply:
         before = len(self.state.notifications)
         self.state.notifications = [n for n in self.state.notifications if n.seq_number != req.seq_number]
         if len(self.state.notifications) == before:
