@@ -9,6 +9,7 @@ from esimctl.codec.bcd import decode_eid
 from esimctl.codec.message import Message
 from esimctl.codec.tlv import CodecError, tag_bytes
 from esimctl.es10 import messages as m
+from esimctl.es10.enums import ProfileClass
 from esimctl.es10.results import Es10Error
 from esimctl.session import Session
 
@@ -53,12 +54,19 @@ class Euicc:
                           search: m.SearchCriteria | None = None) -> list[m.ProfileInfo]:
         """ProfileInfo for every profile (or those matching `search`); `tags` limits the fields
         the card sends (None: all of them, icons included)."""
+        tags = tuple(tags) if tags is not None else None
         tag_list = b"".join(tag_bytes(t) for t in tags) if tags is not None else None
         reply = self._call(m.ProfileInfoListRequest(search_criteria=search, tag_list=tag_list),
                            m.ProfileInfoListResponse, "GetProfilesInfo")
         if reply.profile_info_list_error is not None:
             raise Es10Error("GetProfilesInfo", reply.profile_info_list_error)
-        return reply.profile_info_list_ok or []
+        profiles = reply.profile_info_list_ok or []
+        if tags is None or m.TAG_CLASS in tags:
+            # profileClass is DEFAULT operational: a DER encoder leaves it out for those.
+            for p in profiles:
+                if p.profile_class is None:
+                    p.profile_class = ProfileClass.operational
+        return profiles
 
     def enable_profile(self, target: str | bytes, *, refresh: bool = False) -> None:
         reply = self._call(m.EnableProfileRequest(profile_identifier=profile_identifier(target), refresh_flag=refresh),

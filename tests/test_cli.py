@@ -144,7 +144,7 @@ def test_json_error_document(esimctl) -> None:  # type: ignore[no-untyped-def]
 def test_chip_info(esimctl) -> None:  # type: ignore[no-untyped-def]
     r = esimctl(*SIM, "chip", "info")
     assert r.code == 0
-    for text in ("89049032000000000000000000012385", "SGP.22 v2.3.1", "402112 bytes", "basicEuicc",
+    for text in ("89049032000000000000000000012385", "SGP.22 v2.3.0", "402112 bytes", "basicEuicc",
                  "81370F5125D0B1D408D4C3B232E6D25E795BEBFB", "lpa.ds.gsma.com", "RAT rule 1", "DEMO-SAS-0001"):
         assert text in r.out
     doc = esimctl(*SIM, "--json", "chip", "info").json()["data"]
@@ -173,10 +173,18 @@ def test_chip_reset_asks_and_deletes(esimctl) -> None:  # type: ignore[no-untype
     assert r.code == 4 and "nothingToDelete" in r.err
 
 
-def test_chip_reset_options(esimctl) -> None:  # type: ignore[no-untyped-def]
-    doc = esimctl(*SIM, "--json", "chip", "reset", "--yes", "--preloaded-test", "--provisioning").json()
+def test_chip_reset_options(esimctl, demo_card: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    refused = esimctl(*SIM, "chip", "reset", "--yes", "--preloaded-test")
+    assert refused.code == 2 and "need an SGP.22 v3 eUICC; this card reports SVN 2.3.0" in refused.err
+    data = yaml.safe_load(demo_card.read_text())
+    data["euicc_info"]["svn"] = "3.1.0"
+    card = tmp_path / "v3.yaml"
+    card.write_text(yaml.safe_dump(data, allow_unicode=True))
+    reader = ("--reader", f"sim:{card}")
+    doc = esimctl(*reader, "--json", "chip", "reset", "--yes", "--preloaded-test", "--provisioning").json()
     assert doc["data"]["resetOptions"] == ["deletePreLoadedTestProfiles", "deleteProvisioningProfiles"]
-    s = states(esimctl)
+    r = esimctl(*reader, "--json", "profile", "list")
+    s = {p["iccid"] for p in r.json()["data"]["profiles"]}
     assert "89001000000000000010" not in s and BOOTSTRAP not in s and DOCOMO in s
 
 
@@ -405,3 +413,26 @@ def test_arguments_that_are_not_utf8(esimctl) -> None:  # type: ignore[no-untype
     assert r.code == 2 and "not a host name" in r.err
     r = esimctl("--reader", f"sim:/tmp/{bad}.yaml", "profile", "list")
     assert r.code == 6 and "does not exist" in r.err
+
+
+def test_missing_catalogue_directory_does_not_hide_profiles(esimctl, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("ESIMCTL_CATALOGUE", "/nonexistent-catalogue")
+    r = esimctl(*SIM, "profile", "list")
+    assert r.code == 0 and DOCOMO in r.out and "plan catalogue not used" in r.err
+
+
+def test_sim_reset_unknown_card_file(esimctl) -> None:  # type: ignore[no-untyped-def]
+    r = esimctl("sim", "reset", "--card", "/nonexistent.yaml")
+    assert r.code == 2 and "does not exist" in r.err
+
+
+def test_per_command_json_flag_reports_errors_as_json(esimctl, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "x.yaml").write_text("schema: 1\nbrand: [\n")
+    r = esimctl("plans", "check", str(tmp_path), "--json")
+    assert r.code == 6 and r.out == ""
+    assert r.error_json()["error"]["errors"][0]["line"] == 3
+
+
+def test_declined_question_as_json(esimctl) -> None:  # type: ignore[no-untyped-def]
+    r = esimctl(*SIM, "--json", "profile", "delete", RAKUTEN, input="n\n")
+    assert r.code == 1 and r.error_json()["error"]["code"] == "aborted"

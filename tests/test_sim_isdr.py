@@ -202,3 +202,13 @@ def test_state_persists_and_reloads(card: SimulatedCard, tmp_path: Path, demo_ca
     # A state file is a card file: it loads on its own.
     assert load_card(tmp_path / "state.yaml").eid == card.state.eid
     assert yaml.safe_load((tmp_path / "state.yaml").read_text())["profiles"][1]["state"] == "enabled"
+
+
+def test_operational_class_is_left_out_on_the_wire_and_restored_by_the_client(card: SimulatedCard) -> None:
+    # DER leaves out profileClass when it is the DEFAULT (operational); the client fills it back in.
+    assert m.ProfileInfoListResponse.decode(card.isdr.get_profiles_info(
+        m.ProfileInfoListRequest(tag_list=bytes([0x5A, 0x95]))).data).profile_info_list_ok[0].profile_class is None
+    for euicc in open_euicc(card):
+        infos = {p.iccid: p for p in euicc.get_profiles_info()}
+        assert infos[DOCOMO].profile_class == ProfileClass.operational
+        assert euicc.get_profiles_info(tags=[0x5A])[0].profile_class is None  # not asked for: unknown

@@ -11,6 +11,13 @@ from collections.abc import Sequence
 from esimctl.catalogue.matching import Confidence, Match
 from esimctl.catalogue.model import Brand, DataPool, NumberShare, Plan, SharingType
 
+# What the sharing tokens mean: the one legend for every table that shows them.
+LEGEND = """\
+pool≤N  one data allowance shared by up to N lines; (eSIM?) no source says whether eSIM lines may join
+gift    send spare data to another line        disc  family discount: a price cut, not sharing
+num     a second device on the phone's number (watch: a wearable, tablet: a tablet)
+teth    tethering                              ?     no source states whether it is offered"""
+
 _TOKENS = {
     SharingType.DATA_POOL: "pool",
     SharingType.DATA_GIFT: "gift",

@@ -7,6 +7,7 @@ import click
 from esimctl.cli.context import options
 from esimctl.cli.output import fields, table
 from esimctl.cli.views import bits_text, operator_json, ppr_text, profile_row
+from esimctl.errors import UsageError
 
 RESET_FLAGS = {
     "operational": ("deleteOperationalProfiles", "delete operational profiles"),
@@ -46,8 +47,8 @@ def info() -> None:
     pairs = [
         ("EID", eid),
         ("ISD-R AID", data["isdrAid"]),
-        ("Profile version", info2.profile_version and f"SGP.22 v{info2.profile_version}"),
-        ("SVN", info2.svn),
+        ("SGP.22 version (SVN)", info2.svn and f"SGP.22 v{info2.svn}"),
+        ("Profile package version", info2.profile_version),
         ("Firmware", info2.euicc_firmware_ver),
         ("Free NVM", res and res.free_non_volatile_memory is not None and f"{res.free_non_volatile_memory} bytes"),
         ("Free VM", res and res.free_volatile_memory is not None and f"{res.free_volatile_memory} bytes"),
@@ -105,8 +106,8 @@ def _reset_options(chosen: dict[str, bool]) -> list[str]:
 @click.option("--operational", is_flag=True, help="delete operational profiles")
 @click.option("--test-profiles", is_flag=True, help="delete field-loaded test profiles")
 @click.option("--default-address", is_flag=True, help="reset the default SM-DP+ address")
-@click.option("--preloaded-test", is_flag=True, help="delete pre-loaded test profiles")
-@click.option("--provisioning", is_flag=True, help="delete provisioning profiles")
+@click.option("--preloaded-test", is_flag=True, help="delete pre-loaded test profiles (SGP.22 v3 eUICCs only)")
+@click.option("--provisioning", is_flag=True, help="delete provisioning profiles (SGP.22 v3 eUICCs only)")
 @click.option("--yes", "-y", is_flag=True, help="do not ask for confirmation")
 def reset(yes: bool, **chosen: bool) -> None:
     """eUICC memory reset. With no option: operational and field-loaded test profiles are
@@ -117,6 +118,14 @@ def reset(yes: bool, **chosen: bool) -> None:
     keys = _reset_options(chosen)
     names = [RESET_FLAGS[k][0] for k in keys]
     with opts.euicc() as euicc:
+        v3_only = [k for k in ("preloaded_test", "provisioning") if k in keys]
+        if v3_only:
+            # These bits exist only from SGP.22 v3 on (SGP.32 gives the same positions other
+            # meanings), so a v2 card must never receive them.
+            svn = euicc.get_euicc_info2().svn or "?"
+            if not svn.split(".")[0].isdigit() or int(svn.split(".")[0]) < 3:
+                flags = " and ".join("--" + k.replace("_", "-") for k in v3_only)
+                raise UsageError(f"{flags} need an SGP.22 v3 eUICC; this card reports SVN {svn}")
         if not yes:
             profiles = euicc.get_profiles_info()
             doomed_classes = {ProfileClass.operational: "operational" in keys,

@@ -90,6 +90,11 @@ def _command_name(argv: list[str]) -> str:
     return " ".join(words[:2])
 
 
+class AbortedError(EsimctlError):
+    exit_code = ExitCode.ABORTED
+    code = "aborted"
+
+
 def _printable(text: str | None) -> str | None:
     """Command-line bytes that were not UTF-8 (file names) must not break the error message."""
     return text.encode("utf-8", "backslashreplace").decode("utf-8") if text else text
@@ -123,8 +128,9 @@ def run(argv: list[str] | None = None) -> int:
     except click.exceptions.Exit as exc:  # --help, --version
         return exc.exit_code
     except click.exceptions.Abort:
-        click.echo("\nesimctl: aborted; nothing was changed (pass --yes to skip the question)", err=True)
-        return int(ExitCode.ABORTED)
+        click.echo("", err=True)  # end the unanswered question's line
+        return _fail(opts(), argv, AbortedError("aborted; nothing was changed",
+                                                hint="pass --yes to skip the question"))
     except click.ClickException as exc:
         as_json = "--json" in argv
         if as_json:

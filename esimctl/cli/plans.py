@@ -31,6 +31,7 @@ from esimctl.catalogue import (
     stale_before,
     stale_sources,
 )
+from esimctl.catalogue.glance import LEGEND
 from esimctl.catalogue.loading import ENV_VAR
 from esimctl.catalogue.model import entry_facts
 from esimctl.catalogue.serialize import (
@@ -45,11 +46,7 @@ from esimctl.errors import UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-LEGEND = """\
-pool≤N  one data allowance shared by up to N lines; (eSIM?) no source says whether eSIM lines may join
-gift    send spare data to another line        disc  family discount: a price cut, not sharing
-watch   a wearable on the phone's number       tablet  a tablet on it     teth  tethering
-?       no source states whether it is offered"""
+
 
 
 def today() -> date:
@@ -78,10 +75,13 @@ def _count(number: int, noun: str) -> str:
 
 
 def _json_wanted(own_flag: bool) -> bool:
-    """Our own --json, or the root group's (`esimctl --json plans …`)."""
-    if own_flag:
-        return True
+    """Our own --json, or the root group's (`esimctl --json plans …`). Our own flag is passed up
+    to the root's Options, so that an error in this command is reported as JSON too."""
     root = click.get_current_context().find_root()
+    if own_flag:
+        if hasattr(root.obj, "json"):
+            root.obj.json = True
+        return True
     return bool(getattr(root.obj, "json", False) or root.params.get("as_json") or root.params.get("json"))
 
 

@@ -53,11 +53,11 @@ def _catalogue_matches(opts: Options, profiles: list[Any], dirs: tuple[Path, ...
     """Each profile's catalogue match (brand, confidence), or None when the catalogue cannot be
     read: a broken user catalogue must not stop anyone from seeing their profiles."""
     from esimctl.catalogue import load_catalogue, match_in
-    from esimctl.errors import DataError
+    from esimctl.errors import EsimctlError
 
     try:
         catalogue = load_catalogue(dirs)
-    except DataError as err:
+    except EsimctlError as err:  # invalid YAML, a missing directory, ...
         opts.warn(f"plan catalogue not used: {err.message}")
         return None
     return [match_in(catalogue, **profile_identifiers(p)) for p in profiles]
@@ -77,6 +77,7 @@ def list_profiles(icons: bool, catalogue_dirs: tuple[Path, ...]) -> None:
     """Show the profiles on the card, with the operator and the household sharing its brand
     offers, from the plan catalogue."""
     from esimctl.catalogue import operator_label, sharing_label
+    from esimctl.catalogue.glance import LEGEND
     from esimctl.catalogue.serialize import match_json
     from esimctl.es10.messages import LIST_TAGS, TAG_ICON, TAG_ICON_TYPE
 
@@ -98,9 +99,7 @@ def list_profiles(icons: bool, catalogue_dirs: tuple[Path, ...]) -> None:
             row.append(f"{kind} {len(p.icon)} bytes" if p.icon else "")
     text = table(headers, rows) if profiles else "no profiles on the card"
     if profiles and matches is not None:
-        text += ("\nSHARING: pool = data pooled across lines, gift = data gifting, disc = family discount "
-                 "(not sharing), watch = number share, teth = tethering; ? = unknown. "
-                 "`esimctl profile plans TARGET` explains one profile.")
+        text += f"\n\nSHARING, for the brand matched:\n{LEGEND}\n`esimctl profile plans TARGET` explains one profile."
     items = [profile_json(p) for p in profiles]
     if matches is not None:
         for item, match in zip(items, matches, strict=True):

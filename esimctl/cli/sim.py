@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from esimctl.cli.context import options
+from esimctl.errors import UsageError
 
 
 @click.group()
@@ -24,6 +25,8 @@ def reset(card: Path | None) -> None:
 
     opts = options()
     path = card or demo_card_path()
+    if not path.is_file():
+        raise UsageError(f"card file {path} does not exist")
     state = default_state_path(path)
     with locked(state):
         existed = state.exists()

@@ -180,14 +180,6 @@ class Version(Kind[str]):
             raise CodecError(f"version {value!r} is not dotted numbers") from exc
 
 
-class Null(Kind[bool]):
-    def decode(self, tlv: Tlv) -> bool:
-        return True
-
-    def encode(self, value: bool) -> bytes:
-        return b""
-
-
 class SequenceOf(Kind[list[T]]):
     """A constructed field holding repeated items of one tag (items of other tags are skipped)."""
 

@@ -89,7 +89,9 @@ class Isdr:
         info = m.ProfileInfo(
             iccid=p.iccid, isdp_aid=p.isdp_aid, profile_state=p.state, profile_nickname=p.nickname,
             service_provider_name=p.provider, profile_name=p.name,
-            icon_type=p.icon_type if p.icon is not None else None, icon=p.icon, profile_class=p.profile_class,
+            icon_type=p.icon_type if p.icon is not None else None, icon=p.icon,
+            # DER omits a DEFAULT value, and profileClass is DEFAULT operational.
+            profile_class=None if p.profile_class == ProfileClass.operational else p.profile_class,
             notification_configuration_info=[
                 m.NotificationConfigurationInformation(profile_management_operation=c.events,
                                                        notification_address=c.address)

@@ -321,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
 
     state_file = args.state or default_state_path(args.card)
     # Hold the state file as `--reader sim:FILE` does, so the two never change one card at once.
-    with locked(state_file):
+    with locked(state_file, timeout=0):  # as `esimctl sim serve`: a second server fails at once
         card = SimulatedCard.open(args.card, state_file, t0=args.t0)
         serve_process(card, args.host, args.port)
     return 0
