@@ -51,11 +51,12 @@ def open_transport(reader: str | None, *, fallback_to_sim: bool = False, notice:
 
 @contextlib.contextmanager
 def open_euicc(reader: str | None = None, *, isdr_aid: bytes | None = None, mss: int = MSS_DEFAULT,
-               trace: TraceFn | None = None) -> Iterator[Euicc]:
+               trace: TraceFn | None = None, fallback_to_sim: bool = False,
+               notice: TraceFn | None = None) -> Iterator[Euicc]:
     """Opens a session with the ISD-R of the chosen card; closes channel and reader on exit.
-    With no reader named, the only PC/SC reader with a card: the library never falls back to the
-    simulated card by itself (ask for it with "sim")."""
-    transport = open_transport(reader)
+    With no reader named, the only PC/SC reader with a card: the library falls back to the
+    simulated card only when asked (`fallback_to_sim`, as the CLI does; see open_transport)."""
+    transport = open_transport(reader, fallback_to_sim=fallback_to_sim, notice=notice)
     try:
         with Session(transport, isdr_aid=isdr_aid, mss=mss, trace=trace) as session:
             yield Euicc(session)

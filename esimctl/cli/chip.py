@@ -97,11 +97,6 @@ def default_dp(address: str | None, clear: bool) -> None:
     opts.output("chip default-dp", data, text)
 
 
-def _reset_options(chosen: dict[str, bool]) -> list[str]:
-    keys = [k for k, on in chosen.items() if on] or list(DEFAULT_RESET)
-    return keys
-
-
 @chip.command("reset")
 @click.option("--operational", is_flag=True, help="delete operational profiles")
 @click.option("--test-profiles", is_flag=True, help="delete field-loaded test profiles")
@@ -115,7 +110,7 @@ def reset(yes: bool, **chosen: bool) -> None:
     from esimctl.es10.enums import ProfileClass
 
     opts = options()
-    keys = _reset_options(chosen)
+    keys = [k for k, on in chosen.items() if on] or list(DEFAULT_RESET)
     names = [RESET_FLAGS[k][0] for k in keys]
     with opts.euicc() as euicc:
         v3_only = [k for k in ("preloaded_test", "provisioning") if k in keys]

@@ -23,7 +23,6 @@ class Options:
     json: bool = False
     trace: bool = False
     reader_name: str | None = None  # the transport actually opened
-    apdu_count: int = 0
     warnings: list[str] = field(default_factory=list)
 
     def warn(self, text: str) -> None:
@@ -41,19 +40,12 @@ class Options:
 
     @contextlib.contextmanager
     def euicc(self) -> Iterator[Euicc]:
-        from esimctl.euicc import Euicc
-        from esimctl.readers import open_transport
-        from esimctl.session import Session
+        from esimctl.readers import open_euicc
 
-        transport = open_transport(self.reader, fallback_to_sim=True, notice=self.note)
-        self.reader_name = transport.name
-        session = Session(transport, isdr_aid=self.isdr_aid, mss=self.mss, trace=self.trace_fn())
-        try:
-            with session:
-                yield Euicc(session)
-        finally:
-            self.apdu_count += session.link.apdu_count
-            transport.close()
+        with open_euicc(self.reader, isdr_aid=self.isdr_aid, mss=self.mss, trace=self.trace_fn(),
+                        fallback_to_sim=True, notice=self.note) as euicc:
+            self.reader_name = euicc.session.transport.name
+            yield euicc
 
     def output(self, command: str, data: Any, text: str | None) -> None:
         if self.json:

@@ -36,6 +36,11 @@ def _resolve(euicc: Euicc, target: Any) -> Any:
     return resolve(target, euicc.get_profiles_info(tags=_SHORT_TAGS))
 
 
+def _shown(ident: str | bytes) -> str:
+    """An ICCID as it is, an ISD-P AID in hex."""
+    return ident.hex().upper() if isinstance(ident, bytes) else ident
+
+
 def _identifier(euicc: Euicc, target: Any) -> str | bytes:
     """What the card takes: the ICCID or AID as given, or the ICCID a nickname resolves to."""
     if target.identifier is not None:
@@ -143,7 +148,7 @@ def _enable_or_disable(target_text: str, enable: bool, refresh: bool) -> None:
         ident = _identifier(euicc, target)
         _switch_state(euicc, ident, enable, refresh)
         can_reset = euicc.session.transport.can_reset
-    shown = ident.hex().upper() if isinstance(ident, bytes) else ident
+    shown = _shown(ident)
     text = f"{verb}d {shown}"
     if enable:
         text += ("\nnote: the change is live after a card reset; `esimctl profile switch` does that for you"
@@ -239,14 +244,14 @@ def delete(target: str, yes: bool) -> None:
     with opts.euicc() as euicc:
         if yes:
             ident = _identifier(euicc, tgt)
-            shown = ident.hex().upper() if isinstance(ident, bytes) else ident
+            shown = _shown(ident)
         else:
             chosen = _resolve(euicc, tgt)
             ident = chosen.iccid or chosen.isdp_aid
             shown = describe(chosen)
             click.confirm(f"Delete profile {shown}? This cannot be undone.", abort=True, err=True)
         euicc.delete_profile(ident)
-    opts.output("profile delete", {"target": ident.hex().upper() if isinstance(ident, bytes) else ident,
+    opts.output("profile delete", {"target": _shown(ident),
                                    "deleted": True}, f"deleted {shown}")
 
 
